@@ -1,0 +1,111 @@
+package io.getport.ocean.aws.credentials;
+
+import io.getport.ocean.aws.credentials.internal.AccountCredentials;
+import java.time.Instant;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * The read role ({@code PortOceanReadRole}) in one target account: its ARN, and an SDK {@link AwsCredentialsProvider}
+ * that always hands out valid temporary credentials for it.
+ *
+ * <pre>{@code
+ * AwsReadSession session = AwsReadSession.forAccount("111122223333");
+ * try (S3Client s3 = session.configure(S3Client.builder()).build()) {
+ *     s3.listBuckets();
+ * }
+ * }</pre>
+ *
+ * <p>Sessions are cheap views over the broker's per-account cache: obtaining one makes no STS call; the first
+ * credential resolution does. Thread safe. A session lives as long as its broker; it holds no resources of its own.
+ */
+public final class AwsReadSession {
+    private final ReadRoleBroker broker;
+    private final AccountCredentials credentials;
+
+    AwsReadSession(ReadRoleBroker broker, AccountCredentials credentials) {
+        this.broker = broker;
+        this.credentials = credentials;
+    }
+
+    /**
+     * The session for {@code accountId} from the process-wide default broker, configured from the environment (see
+     * {@link ReadRoleBroker#defaultBroker()}).
+     *
+     * @param accountId the 12-digit target account ID
+     * @throws IllegalArgumentException when the account ID is not exactly 12 digits
+     * @throws ReadRoleException when no runtime identity is found (fail closed) or the account is not allowed
+     */
+    public static AwsReadSession forAccount(String accountId) {
+        return ReadRoleBroker.defaultBroker().forAccount(accountId);
+    }
+
+    /** The target account ID. */
+    public String accountId() {
+        return credentials.accountId();
+    }
+
+    /** The read role ARN in the target account, e.g. {@code arn:aws:iam::111122223333:role/PortOceanReadRole}. */
+    public String roleArn() {
+        return credentials.roleArn();
+    }
+
+    /**
+     * The credentials provider for the read role: give it to any SDK client. It caches, refreshes before expiry and
+     * never returns expired credentials; its {@code resolveIdentity} does not block the calling thread.
+     */
+    public AwsCredentialsProvider credentialsProvider() {
+        return credentials;
+    }
+
+    /** The STS region of the broker, also the default region {@link #configure} applies. */
+    public Region region() {
+        return broker.identity().region();
+    }
+
+    /**
+     * Applies this session to an SDK client builder: the credentials provider, the broker's region (unless the builder
+     * is given another one afterwards), an interceptor that invalidates the cached credentials when AWS rejects them
+     * as expired or invalid, and the write guard when it is enabled.
+     *
+     * @param builder any AWS SDK v2 client builder, e.g. {@code S3Client.builder()}
+     * @return the same builder, for chaining
+     */
+    public <B extends AwsClientBuilder<B, ?>> B configure(B builder) {
+        builder.credentialsProvider(credentials).region(region());
+        // The Consumer form keeps what the caller already put in the override configuration.
+        return builder.overrideConfiguration(override -> broker.interceptorsFor(this)
+                .forEach(override::addExecutionInterceptor));
+    }
+
+    /** Forgets the cached credentials (and any cached failure): the next resolution calls STS. */
+    public void invalidate() {
+        credentials.invalidate();
+    }
+
+    /** When the current credentials expire, if any were obtained yet. */
+    public Optional<Instant> expiration() {
+        return Optional.ofNullable(credentials.expiration());
+    }
+
+    /** When the next background refresh is due, if credentials were obtained yet. */
+    public Optional<Instant> nextRefresh() {
+        return Optional.ofNullable(credentials.nextRefresh());
+    }
+
+    /** The assumed-role ARN of the current credentials ({@code arn:aws:sts::...:assumed-role/...}), once assumed. */
+    public Optional<String> assumedRoleArn() {
+        return Optional.ofNullable(credentials.assumedRoleArn());
+    }
+
+    AccountCredentials holder() {
+        return credentials;
+    }
+
+    @Override
+    public String toString() {
+        return "AwsReadSession(account=" + accountId() + ", role=" + roleArn() + ")";
+    }
+}

@@ -1,0 +1,145 @@
+package io.getport.ocean.aws.credentials.internal;
+
+import io.getport.ocean.aws.credentials.ReadRoleException;
+import io.getport.ocean.aws.credentials.ReadRoleException.Reason;
+import io.getport.ocean.aws.credentials.spi.WebIdentity;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
+
+/**
+ * What every {@link AccountCredentials} of one broker shares: settings, clock, refresh windows, the STS gateway, the
+ * base identity and the account registry (the broker's cache).
+ *
+ * <p>Thread safe.
+ */
+public final class BrokerCore implements AutoCloseable {
+    /** Where {@link AccountCredentials} find the one canonical holder of their account. */
+    public interface Registry {
+        /** Returns the cached holder for the same account, re-registering {@code holder} if it was evicted. */
+        AccountCredentials canonical(AccountCredentials holder);
+    }
+
+    private final Settings settings;
+    private final RefreshWindows windows;
+    private final StsGateway gateway;
+    private final Events events;
+    private final ResolvedIdentity identity;
+    private final WebIdentity directWebIdentity;
+    private final boolean checkBaseFirst;
+    private final AtomicReference<CompletableFuture<GetCallerIdentityResponse>> callerIdentity =
+            new AtomicReference<>();
+    private volatile String knownPrincipal;
+    private volatile boolean closed;
+    private volatile Registry registry = holder -> holder;
+
+    public BrokerCore(Settings settings, ResolvedIdentity identity, Events events) {
+        this.settings = settings;
+        this.identity = identity;
+        this.events = events;
+        this.windows = new RefreshWindows(settings.advisoryWindow, settings.mandatoryWindow, settings.refreshJitter);
+        this.gateway = new StsGateway(settings, identity.baseIdentity().credentialsProvider(), identity.region(),
+                identity.baseIdentity().roleSession(), events);
+        this.directWebIdentity = identity.baseIdentity().directWebIdentity().orElse(null);
+        boolean durationUnknown = settings.sessionDuration.compareTo(Validation.ROLE_CHAINING_MAX_DURATION) > 0
+                && !identity.baseIdentity().roleSession() && directWebIdentity == null;
+        this.checkBaseFirst = directWebIdentity == null && (settings.expectedBaseAccount != null || durationUnknown);
+    }
+
+    public void registry(Registry registry) {
+        this.registry = registry;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Clock clock() {
+        return settings.clock;
+    }
+
+    public RefreshWindows windows() {
+        return windows;
+    }
+
+    public Events events() {
+        return events;
+    }
+
+    public StsGateway gateway() {
+        return gateway;
+    }
+
+    public ResolvedIdentity identity() {
+        return identity;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    AccountCredentials canonical(AccountCredentials holder) {
+        return registry.canonical(holder);
+    }
+
+    /** The base principal's ARN, once {@code GetCallerIdentity} answered; otherwise null. */
+    public String knownPrincipal() {
+        return knownPrincipal;
+    }
+
+    /** Assumes the read role in one account: chained AssumeRole, or AssumeRoleWithWebIdentity in direct mode. */
+    CompletableFuture<StsGateway.Issued> assume(String accountId, String roleArn) {
+        if (!checkBaseFirst) {
+            return gateway.assume(accountId, roleArn, directWebIdentity);
+        }
+        return baseIdentity().thenCompose(caller -> gateway.assume(accountId, roleArn, directWebIdentity));
+    }
+
+    /**
+     * {@code GetCallerIdentity} for the base identity, once per broker (a failure is not remembered, so the next
+     * caller tries again). Checks {@code expectedBaseAccount} and clamps the duration when the base identity is a
+     * role session.
+     */
+    public CompletableFuture<GetCallerIdentityResponse> baseIdentity() {
+        CompletableFuture<GetCallerIdentityResponse> existing = callerIdentity.get();
+        if (existing != null) {
+            return existing;
+        }
+        CompletableFuture<GetCallerIdentityResponse> mine = new CompletableFuture<>();
+        if (!callerIdentity.compareAndSet(null, mine)) {
+            return callerIdentity.get();
+        }
+        gateway.callerIdentity().whenComplete((response, error) -> {
+            if (error != null) {
+                callerIdentity.compareAndSet(mine, null);
+                mine.completeExceptionally(StsErrors.unwrap(error));
+                return;
+            }
+            knownPrincipal = response.arn();
+            events.basePrincipal(response.arn(), response.account());
+            if (response.arn().contains(":assumed-role/")) {
+                gateway.clampForRoleChaining("the base identity " + response.arn()
+                        + " is a role session, so assuming the read role is role chaining, which STS caps at 1 hour");
+            }
+            if (settings.expectedBaseAccount != null && !settings.expectedBaseAccount.equals(response.account())) {
+                mine.completeExceptionally(ReadRoleException.of(Reason.NOT_ALLOWED, null, null, null,
+                        "The base identity " + response.arn() + " belongs to account " + response.account()
+                                + ", not to the expected account " + settings.expectedBaseAccount
+                                + " (OCEAN_AWS_EXPECTED_BASE_ACCOUNT). Refusing to assume read roles with it: check"
+                                + " which credentials this process runs with.", null));
+                return;
+            }
+            mine.complete(response);
+        });
+        return mine;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        gateway.close();
+        identity.baseIdentity().close();
+        events.closed();
+    }
+}

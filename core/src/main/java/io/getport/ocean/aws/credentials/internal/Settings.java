@@ -1,0 +1,317 @@
+package io.getport.ocean.aws.credentials.internal;
+
+import io.getport.ocean.aws.credentials.RuntimeEnvironment;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/**
+ * The broker's settings after defaults and the environment were applied: immutable, validated once.
+ *
+ * <p>Precedence for every value: builder call, then system property, then environment variable, then default.
+ */
+public final class Settings {
+    public static final String DEFAULT_ROLE_NAME = "PortOceanReadRole";
+    public static final Duration DEFAULT_SESSION_DURATION = Duration.ofHours(1);
+    public static final String READ_ONLY_POLICY_NAME = "ReadOnlyAccess";
+    public static final int MAX_POLICY_ARNS = 10;
+
+    public final RuntimeEnvironment environment;
+    public final Clock clock;
+    public final String identitySource;
+    /** Explicit base credentials, or {@code null} to detect the runtime identity. */
+    public final AwsCredentialsProvider baseCredentials;
+    /** The explicitly configured STS region, or {@code null} to look at the environment and the runtime. */
+    public final Region explicitRegion;
+    public final URI stsEndpoint;
+    public final StsClient stsClient;
+    public final String roleName;
+    public final String rolePath;
+    public final String externalId;
+    public final Map<String, String> externalIds;
+    public final String sessionName;
+    public final Duration sessionDuration;
+    public final String sourceIdentity;
+    public final Map<String, String> sessionTags;
+    public final boolean readOnlySessionPolicy;
+    public final List<String> extraPolicyArns;
+    public final boolean writeGuard;
+    public final Set<String> writeGuardAllow;
+    public final String expectedBaseAccount;
+    public final Set<String> allowedAccounts;
+    public final Duration advisoryWindow;
+    public final Duration mandatoryWindow;
+    public final double refreshJitter;
+    public final Duration refreshTimeout;
+    public final Duration stsCallTimeout;
+    public final Duration failureCacheTime;
+    public final int retryMaxAttempts;
+    public final Duration retryBaseDelay;
+    public final Duration retryMaxDelay;
+    public final int stsRateLimit;
+    public final int stsMaxConcurrency;
+    public final int circuitFailureRate;
+    public final Duration circuitOpenDuration;
+    public final long cacheMaximumAccounts;
+    public final Duration cacheIdleTime;
+    public final Executor executor;
+
+    private Settings(Draft d) {
+        RuntimeEnvironment env = d.environment != null ? d.environment : RuntimeEnvironment.system();
+        this.environment = env;
+        this.clock = d.clock != null ? d.clock : Clock.systemUTC();
+        this.baseCredentials = d.baseCredentials;
+        this.identitySource = pick(d.identitySource, Setting.IDENTITY_SOURCE, env)
+                .map(s -> s.toLowerCase(Locale.ROOT)).orElse("auto");
+        this.explicitRegion = d.region != null ? d.region
+                : Setting.STS_REGION.read(env).map(Region::of).orElse(null);
+        this.stsEndpoint = d.stsEndpoint != null ? d.stsEndpoint
+                : Setting.STS_ENDPOINT.read(env).map(text -> endpoint(Setting.STS_ENDPOINT.label(), text)).orElse(null);
+        this.stsClient = d.stsClient;
+        this.roleName = Validation.roleName(label(d.roleName, Setting.READ_ROLE_NAME),
+                pick(d.roleName, Setting.READ_ROLE_NAME, env).orElse(DEFAULT_ROLE_NAME));
+        this.rolePath = Validation.rolePath(label(d.rolePath, Setting.READ_ROLE_PATH),
+                pick(d.rolePath, Setting.READ_ROLE_PATH, env).orElse("/"));
+        Optional<String> ext = pick(d.externalId, Setting.EXTERNAL_ID, env);
+        this.externalId = ext.isPresent() ? Validation.externalId(label(d.externalId, Setting.EXTERNAL_ID), ext.get())
+                : null;
+        this.externalIds = d.externalIds != null ? copyExternalIds("externalIds", d.externalIds)
+                : Setting.EXTERNAL_IDS.read(env)
+                        .map(text -> copyExternalIds(Setting.EXTERNAL_IDS.label(),
+                                parseMap(Setting.EXTERNAL_IDS.label(), text, true)))
+                        .orElse(Map.of());
+        this.sessionName = Validation.sessionName(label(d.sessionName, Setting.SESSION_NAME),
+                pick(d.sessionName, Setting.SESSION_NAME, env).orElseGet(() -> SessionNames.defaultName(env)));
+        this.sessionDuration = Validation.sessionDuration(label(d.sessionDuration, Setting.SESSION_DURATION),
+                d.sessionDuration != null ? d.sessionDuration
+                        : Setting.SESSION_DURATION.readDuration(env).orElse(DEFAULT_SESSION_DURATION));
+        Optional<String> source = pick(d.sourceIdentity, Setting.SOURCE_IDENTITY, env);
+        this.sourceIdentity = source.isPresent()
+                ? Validation.sourceIdentity(label(d.sourceIdentity, Setting.SOURCE_IDENTITY), source.get()) : null;
+        Map<String, String> tags = d.sessionTags != null ? d.sessionTags
+                : Setting.SESSION_TAGS.read(env).map(t -> parseMap(Setting.SESSION_TAGS.label(), t, false))
+                        .orElse(Map.of());
+        this.sessionTags = copyTags(d.sessionTags != null ? "sessionTags" : Setting.SESSION_TAGS.label(), tags);
+        if (d.readOnlySessionPolicy != null) {
+            this.readOnlySessionPolicy = d.readOnlySessionPolicy;
+        } else {
+            this.readOnlySessionPolicy = Setting.SESSION_POLICY.read(env).map(text -> {
+                String t = text.trim();
+                if (t.equalsIgnoreCase(READ_ONLY_POLICY_NAME) || t.equalsIgnoreCase("true")) {
+                    return true;
+                }
+                if (t.equalsIgnoreCase("none") || t.equalsIgnoreCase("false")) {
+                    return false;
+                }
+                throw Validation.invalid(Setting.SESSION_POLICY.label(), "must be ReadOnlyAccess or none", text);
+            }).orElse(true);
+        }
+        List<String> extra = d.sessionPolicyArns != null ? d.sessionPolicyArns
+                : Setting.SESSION_POLICY_ARNS.read(env).map(Settings::splitList).orElse(List.of());
+        String extraLabel = d.sessionPolicyArns != null ? "sessionPolicyArns" : Setting.SESSION_POLICY_ARNS.label();
+        List<String> checked = new ArrayList<>();
+        for (String arn : extra) {
+            checked.add(Validation.policyArn(extraLabel, arn));
+        }
+        if (checked.size() + (readOnlySessionPolicy ? 1 : 0) > MAX_POLICY_ARNS) {
+            throw Validation.invalid(extraLabel, "allows at most " + MAX_POLICY_ARNS
+                    + " session policy ARNs in all, ReadOnlyAccess included", checked.size() + " ARNs");
+        }
+        this.extraPolicyArns = List.copyOf(checked);
+        this.writeGuard = d.writeGuard != null ? d.writeGuard : Setting.WRITE_GUARD.readBoolean(env).orElse(false);
+        this.writeGuardAllow = Collections.unmodifiableSet(new LinkedHashSet<>(d.writeGuardAllow != null
+                ? d.writeGuardAllow
+                : Setting.WRITE_GUARD_ALLOW.read(env).map(Settings::splitList).orElse(List.of())));
+        Optional<String> expected = pick(d.expectedBaseAccount, Setting.EXPECTED_BASE_ACCOUNT, env);
+        this.expectedBaseAccount = expected.isPresent()
+                ? Validation.accountId(label(d.expectedBaseAccount, Setting.EXPECTED_BASE_ACCOUNT), expected.get())
+                : null;
+        List<String> allowed = d.allowedAccounts != null ? new ArrayList<>(d.allowedAccounts)
+                : Setting.ALLOWED_ACCOUNTS.read(env).map(Settings::splitList).orElse(List.of());
+        String allowedLabel = d.allowedAccounts != null ? "allowedAccounts" : Setting.ALLOWED_ACCOUNTS.label();
+        Set<String> allowedSet = new LinkedHashSet<>();
+        for (String a : allowed) {
+            allowedSet.add(Validation.accountId(allowedLabel, a));
+        }
+        this.allowedAccounts = Collections.unmodifiableSet(allowedSet);
+
+        this.advisoryWindow = d.advisoryWindow != null ? Validation.positive("advisoryWindow", d.advisoryWindow)
+                : Setting.ADVISORY_WINDOW.readDuration(env)
+                        .map(v -> Validation.positive(Setting.ADVISORY_WINDOW.label(), v)).orElse(null);
+        this.mandatoryWindow = duration(d.mandatoryWindow, Setting.MANDATORY_WINDOW, env, Duration.ofMinutes(1));
+        this.refreshJitter = d.refreshJitter != null ? d.refreshJitter : 0.5;
+        if (refreshJitter < 0 || refreshJitter > 1) {
+            throw Validation.invalid("refreshJitter", "must be between 0 and 1", Double.toString(refreshJitter));
+        }
+        this.refreshTimeout = duration(d.refreshTimeout, Setting.REFRESH_TIMEOUT, env, Duration.ofSeconds(15));
+        this.stsCallTimeout = duration(d.stsCallTimeout, Setting.STS_CALL_TIMEOUT, env, Duration.ofSeconds(5));
+        this.failureCacheTime = d.failureCacheTime != null
+                ? Validation.notNegative("failureCacheTime", d.failureCacheTime)
+                : Setting.FAILURE_CACHE_TIME.readDuration(env)
+                        .map(v -> Validation.notNegative(Setting.FAILURE_CACHE_TIME.label(), v))
+                        .orElse(Duration.ofSeconds(60));
+        this.retryMaxAttempts = Validation.atLeast(label(d.retryMaxAttempts, Setting.RETRY_MAX_ATTEMPTS), 1,
+                d.retryMaxAttempts != null ? d.retryMaxAttempts : Setting.RETRY_MAX_ATTEMPTS.readInt(env).orElse(3));
+        this.retryBaseDelay = duration(d.retryBaseDelay, Setting.RETRY_BASE_DELAY, env, Duration.ofMillis(200));
+        this.retryMaxDelay = duration(d.retryMaxDelay, Setting.RETRY_MAX_DELAY, env, Duration.ofSeconds(20));
+        this.stsRateLimit = Validation.atLeast(label(d.stsRateLimit, Setting.STS_RATE_LIMIT), 1,
+                d.stsRateLimit != null ? d.stsRateLimit : Setting.STS_RATE_LIMIT.readInt(env).orElse(50));
+        this.stsMaxConcurrency = Validation.atLeast(label(d.stsMaxConcurrency, Setting.STS_MAX_CONCURRENCY), 1,
+                d.stsMaxConcurrency != null ? d.stsMaxConcurrency
+                        : Setting.STS_MAX_CONCURRENCY.readInt(env).orElse(8));
+        this.circuitFailureRate = d.circuitFailureRate != null ? d.circuitFailureRate
+                : Setting.CIRCUIT_FAILURE_RATE.readInt(env).orElse(50);
+        if (circuitFailureRate < 1 || circuitFailureRate > 100) {
+            throw Validation.invalid(label(d.circuitFailureRate, Setting.CIRCUIT_FAILURE_RATE),
+                    "must be a percentage between 1 and 100", Integer.toString(circuitFailureRate));
+        }
+        this.circuitOpenDuration = duration(d.circuitOpenDuration, Setting.CIRCUIT_OPEN_DURATION, env,
+                Duration.ofSeconds(30));
+        this.cacheMaximumAccounts = Validation.atLeast(label(d.cacheMaximumAccounts, Setting.CACHE_MAX_ACCOUNTS), 1L,
+                d.cacheMaximumAccounts != null ? d.cacheMaximumAccounts
+                        : Setting.CACHE_MAX_ACCOUNTS.readInt(env).orElse(50_000));
+        this.cacheIdleTime = duration(d.cacheIdleTime, Setting.CACHE_IDLE_TIME, env, Duration.ofHours(6));
+        this.executor = d.executor;
+        if (mandatoryWindow.compareTo(Validation.MIN_SESSION_DURATION.dividedBy(2)) >= 0) {
+            throw Validation.invalid(label(d.mandatoryWindow, Setting.MANDATORY_WINDOW),
+                    "must be shorter than half the shortest session (450 s)", mandatoryWindow.getSeconds() + " s");
+        }
+    }
+
+    /** The settings of {@code draft} completed from its environment. */
+    public static Settings resolve(Draft draft) {
+        return new Settings(draft);
+    }
+
+    /** The ExternalId for {@code accountId}: its own from {@link #externalIds}, else the global one, else null. */
+    public String externalIdFor(String accountId) {
+        String own = externalIds.get(accountId);
+        return own != null ? own : externalId;
+    }
+
+    private static Optional<String> pick(String explicit, Setting setting, RuntimeEnvironment env) {
+        return explicit != null ? Optional.of(explicit) : setting.read(env);
+    }
+
+    private static String label(Object explicit, Setting setting) {
+        return explicit != null ? setting.builderMethod() : setting.label();
+    }
+
+    private static Duration duration(Duration explicit, Setting setting, RuntimeEnvironment env, Duration dflt) {
+        if (explicit != null) {
+            return Validation.positive(setting.builderMethod(), explicit);
+        }
+        return setting.readDuration(env).map(v -> Validation.positive(setting.label(), v)).orElse(dflt);
+    }
+
+    private static URI endpoint(String setting, String text) {
+        try {
+            URI uri = URI.create(text.trim());
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw Validation.invalid(setting, "must be an absolute URL such as https://sts.us-east-1.amazonaws.com",
+                        text);
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(setting)) {
+                throw e;
+            }
+            throw Validation.invalid(setting, "must be an absolute URL such as https://sts.us-east-1.amazonaws.com",
+                    text);
+        }
+    }
+
+    static List<String> splitList(String text) {
+        List<String> out = new ArrayList<>();
+        for (String part : text.split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.trim());
+            }
+        }
+        return out;
+    }
+
+    /** Parses {@code k=v,k2=v2}. When {@code secretValues}, a bad entry's value is not echoed. */
+    static Map<String, String> parseMap(String setting, String text, boolean secretValues) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String part : splitList(text)) {
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                throw Validation.invalid(setting, "must be a comma-separated list of key=value pairs",
+                        secretValues ? "<an entry without '='; value not shown>" : part);
+            }
+            out.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+        }
+        return out;
+    }
+
+    private static Map<String, String> copyExternalIds(String setting, Map<String, String> in) {
+        Map<String, String> out = new LinkedHashMap<>();
+        in.forEach((account, id) -> out.put(Validation.accountId(setting + " key", account),
+                Validation.externalId(setting + " value for " + account, id)));
+        return Collections.unmodifiableMap(out);
+    }
+
+    private static Map<String, String> copyTags(String setting, Map<String, String> in) {
+        if (in.size() > 50) {
+            throw Validation.invalid(setting, "allows at most 50 session tags", in.size() + " tags");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        in.forEach((k, v) -> out.put(Validation.tagKey(setting + " key", k), Validation.tagValue(setting + " value", v)));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** The mutable values a builder collects; {@code null} means "not set". */
+    public static final class Draft {
+        public RuntimeEnvironment environment;
+        public Clock clock;
+        public String identitySource;
+        public AwsCredentialsProvider baseCredentials;
+        public Region region;
+        public URI stsEndpoint;
+        public StsClient stsClient;
+        public String roleName;
+        public String rolePath;
+        public String externalId;
+        public Map<String, String> externalIds;
+        public String sessionName;
+        public Duration sessionDuration;
+        public String sourceIdentity;
+        public Map<String, String> sessionTags;
+        public Boolean readOnlySessionPolicy;
+        public List<String> sessionPolicyArns;
+        public Boolean writeGuard;
+        public Set<String> writeGuardAllow;
+        public String expectedBaseAccount;
+        public Set<String> allowedAccounts;
+        public Duration advisoryWindow;
+        public Duration mandatoryWindow;
+        public Double refreshJitter;
+        public Duration refreshTimeout;
+        public Duration stsCallTimeout;
+        public Duration failureCacheTime;
+        public Integer retryMaxAttempts;
+        public Duration retryBaseDelay;
+        public Duration retryMaxDelay;
+        public Integer stsRateLimit;
+        public Integer stsMaxConcurrency;
+        public Integer circuitFailureRate;
+        public Duration circuitOpenDuration;
+        public Long cacheMaximumAccounts;
+        public Duration cacheIdleTime;
+        public Executor executor;
+    }
+}

@@ -1,0 +1,158 @@
+package io.getport.ocean.aws.credentials.internal;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * Input rules, checked once where a value enters the library. Every failure is an {@link IllegalArgumentException}
+ * whose message names the setting, the rule and the value, except where the value is a secret.
+ */
+public final class Validation {
+    private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");
+    private static final Pattern ROLE_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
+    private static final Pattern ROLE_PATH = Pattern.compile("/|/[\\u0021-\\u007E]{0,510}/");
+    private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
+    private static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
+    private static final Pattern SOURCE_IDENTITY = Pattern.compile("[\\w+=,.@-]{2,64}");
+    private static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}");
+    private static final Pattern TAG_VALUE = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{0,256}");
+    private static final Pattern POLICY_ARN =
+            Pattern.compile("arn:aws(-cn|-us-gov|-iso|-iso-b|-iso-e|-iso-f|-eusc)?:iam::(aws|[0-9]{12}):policy/[\\u0021-\\u007E]{1,2048}");
+    private static final Pattern ROLE_ARN =
+            Pattern.compile("arn:aws(-cn|-us-gov|-iso|-iso-b|-iso-e|-iso-f|-eusc)?:iam::[0-9]{12}:role/[\\u0021-\\u007E]{1,576}");
+
+    /** Shortest and longest role session that AssumeRole accepts. */
+    public static final Duration MIN_SESSION_DURATION = Duration.ofSeconds(900);
+    public static final Duration MAX_SESSION_DURATION = Duration.ofSeconds(43_200);
+    /** The cap STS puts on a role-chained session. */
+    public static final Duration ROLE_CHAINING_MAX_DURATION = Duration.ofSeconds(3600);
+
+    private Validation() {
+    }
+
+    public static String accountId(String setting, String value) {
+        if (value == null || !ACCOUNT_ID.matcher(value).matches()) {
+            throw invalid(setting, "must be exactly 12 digits (an AWS account ID), with no spaces or signs", value);
+        }
+        return value;
+    }
+
+    public static String roleName(String setting, String value) {
+        if (value == null || !ROLE_NAME.matcher(value).matches()) {
+            throw invalid(setting, "must be an IAM role name: 1-64 characters of letters, digits and +=,.@_-", value);
+        }
+        return value;
+    }
+
+    public static String rolePath(String setting, String value) {
+        if (value == null || value.length() > 512 || !ROLE_PATH.matcher(value).matches() || value.contains("//")) {
+            throw invalid(setting,
+                    "must be an IAM path: '/' or '/segment/.../' (at most 512 printable ASCII characters, no '//')",
+                    value);
+        }
+        return value;
+    }
+
+    public static String sessionName(String setting, String value) {
+        if (value == null || !SESSION_NAME.matcher(value).matches()) {
+            throw invalid(setting, "must be a role session name: 2-64 characters of letters, digits and +=,.@_-",
+                    value);
+        }
+        return value;
+    }
+
+    /** Checks an ExternalId; the message never contains the value, which is a shared secret. */
+    public static String externalId(String setting, String value) {
+        if (value == null || !EXTERNAL_ID.matcher(value).matches()) {
+            throw new IllegalArgumentException(setting
+                    + " must be 2-1224 characters of letters, digits and +=,.@:/_- (value not shown: it is a secret"
+                    + (value == null ? ", and it is missing" : ", length " + value.length()) + ")");
+        }
+        return value;
+    }
+
+    public static String sourceIdentity(String setting, String value) {
+        if (value == null || !SOURCE_IDENTITY.matcher(value).matches() || value.regionMatches(true, 0, "aws:", 0, 4)) {
+            throw invalid(setting,
+                    "must be a source identity: 2-64 characters of letters, digits and +=,.@_-, not starting with 'aws:'",
+                    value);
+        }
+        return value;
+    }
+
+    public static String tagKey(String setting, String value) {
+        if (value == null || !TAG_KEY.matcher(value).matches() || value.regionMatches(true, 0, "aws:", 0, 4)) {
+            throw invalid(setting,
+                    "must be a session tag key: 1-128 letters, digits, spaces and _.:/=+-@, not starting with 'aws:'",
+                    value);
+        }
+        return value;
+    }
+
+    public static String tagValue(String setting, String value) {
+        if (value == null || !TAG_VALUE.matcher(value).matches()) {
+            throw invalid(setting, "must be a session tag value: 0-256 letters, digits, spaces and _.:/=+-@", value);
+        }
+        return value;
+    }
+
+    public static String policyArn(String setting, String value) {
+        if (value == null || !POLICY_ARN.matcher(value).matches()) {
+            throw invalid(setting, "must be an IAM policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess", value);
+        }
+        return value;
+    }
+
+    public static String roleArn(String setting, String value) {
+        if (value == null || !ROLE_ARN.matcher(value).matches()) {
+            throw invalid(setting, "must be an IAM role ARN such as arn:aws:iam::111122223333:role/PortOceanReadRole",
+                    value);
+        }
+        return value;
+    }
+
+    public static Duration sessionDuration(String setting, Duration value) {
+        if (value == null || value.compareTo(MIN_SESSION_DURATION) < 0 || value.compareTo(MAX_SESSION_DURATION) > 0
+                || value.toNanos() % 1_000_000_000L != 0) {
+            throw invalid(setting, "must be whole seconds between 900 s (15 min) and 43200 s (12 h)",
+                    value == null ? null : value.getSeconds() + " s");
+        }
+        return value;
+    }
+
+    public static Duration positive(String setting, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw invalid(setting, "must be a positive duration", String.valueOf(value));
+        }
+        return value;
+    }
+
+    public static Duration notNegative(String setting, Duration value) {
+        if (value == null || value.isNegative()) {
+            throw invalid(setting, "must be zero or a positive duration", String.valueOf(value));
+        }
+        return value;
+    }
+
+    public static int atLeast(String setting, int min, int value) {
+        if (value < min) {
+            throw invalid(setting, "must be at least " + min, Integer.toString(value));
+        }
+        return value;
+    }
+
+    public static long atLeast(String setting, long min, long value) {
+        if (value < min) {
+            throw invalid(setting, "must be at least " + min, Long.toString(value));
+        }
+        return value;
+    }
+
+    public static IllegalArgumentException invalid(String setting, String rule, String value) {
+        return new IllegalArgumentException(setting + " " + rule + " (was " + quote(value) + ")");
+    }
+
+    private static String quote(String value) {
+        return value == null ? "null" : "'" + value + "'";
+    }
+}
