@@ -90,10 +90,18 @@ public final class BrokerCore implements AutoCloseable {
 
     /** Assumes the read role in one account: chained AssumeRole, or AssumeRoleWithWebIdentity in direct mode. */
     CompletableFuture<StsGateway.Issued> assume(String accountId, String roleArn) {
-        if (!checkBaseFirst) {
-            return gateway.assume(accountId, roleArn, directWebIdentity);
-        }
-        return baseIdentity().thenCompose(caller -> gateway.assume(accountId, roleArn, directWebIdentity));
+        CompletableFuture<StsGateway.Issued> call = !checkBaseFirst
+                ? gateway.assume(accountId, roleArn, directWebIdentity)
+                : baseIdentity().thenCompose(caller -> gateway.assume(accountId, roleArn, directWebIdentity));
+        return call.handle((issued, error) -> {
+            if (error == null || knownPrincipal != null || directWebIdentity != null
+                    || !StsErrors.isAccessDenied(error)) {
+                return CompletableFuture.completedFuture(issued);
+            }
+            // A denial is explained with the principal's ARN: learn it once per broker, then fail as before.
+            return baseIdentity().handle((caller, ignored) -> issued)
+                    .thenCompose(x -> CompletableFuture.<StsGateway.Issued>failedFuture(StsErrors.unwrap(error)));
+        }).thenCompose(f -> f);
     }
 
     /**
