@@ -2,9 +2,12 @@ package io.getport.ocean.aws.credentials;
 
 import io.getport.ocean.aws.credentials.internal.AccountCredentials;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -68,16 +71,27 @@ public final class AwsReadSession {
     /**
      * Applies this session to an SDK client builder: the credentials provider, the broker's region (unless the builder
      * is given another one afterwards), an interceptor that invalidates the cached credentials when AWS rejects them
-     * as expired or invalid, and the write guard when it is enabled.
+     * as expired or invalid, and the write guard when it is enabled. The interceptors are added when the client is
+     * built, on top of the builder's override configuration at that time, so {@code overrideConfiguration(...)} may be
+     * called before or after this method without dropping either.
      *
      * @param builder any AWS SDK v2 client builder, e.g. {@code S3Client.builder()}
      * @return the same builder, for chaining
      */
     public <B extends AwsClientBuilder<B, ?>> B configure(B builder) {
         builder.credentialsProvider(credentials).region(region());
-        // The Consumer form keeps what the caller already put in the override configuration.
-        return builder.overrideConfiguration(override -> broker.interceptorsFor(this)
-                .forEach(override::addExecutionInterceptor));
+        // A plugin, not overrideConfiguration(...): the SDK replaces the whole override configuration on every
+        // overrideConfiguration call (the Consumer form too), so setting ours would drop the caller's earlier settings
+        // and a later call by the caller would silently drop these interceptors, the write guard among them. Plugins
+        // run in build(), on top of whatever override configuration the builder has by then.
+        List<ExecutionInterceptor> interceptors = broker.interceptorsFor(this);
+        return builder.addPlugin(config -> {
+            ClientOverrideConfiguration current = config.overrideConfiguration();
+            ClientOverrideConfiguration.Builder merged =
+                    current == null ? ClientOverrideConfiguration.builder() : current.toBuilder();
+            interceptors.forEach(merged::addExecutionInterceptor);
+            config.overrideConfiguration(merged.build());
+        });
     }
 
     /** Forgets the cached credentials (and any cached failure): the next resolution calls STS. */

@@ -4,6 +4,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.getport.ocean.aws.credentials.ReadRoleException.Reason;
+import io.getport.ocean.aws.credentials.accounts.AccessCheck;
+import io.getport.ocean.aws.credentials.accounts.AccessReport;
+import io.getport.ocean.aws.credentials.accounts.AccountTarget;
 import io.getport.ocean.aws.credentials.internal.AccountCredentials;
 import io.getport.ocean.aws.credentials.internal.BrokerCore;
 import io.getport.ocean.aws.credentials.internal.Events;
@@ -13,10 +16,13 @@ import io.getport.ocean.aws.credentials.internal.Partitions;
 import io.getport.ocean.aws.credentials.internal.ResolvedIdentity;
 import io.getport.ocean.aws.credentials.internal.Settings;
 import io.getport.ocean.aws.credentials.internal.Validation;
+import io.getport.ocean.aws.credentials.internal.WriteGuard;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -85,16 +91,18 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
                 })
                 .build();
         core.registry(holder -> {
-            AwsReadSession current = sessions.getIfPresent(holder.accountId());
+            String key = sessionKey(holder.accountId(), holder.roleArn());
+            AwsReadSession current = sessions.getIfPresent(key);
             if (current != null) {
                 return current.holder();
             }
             AwsReadSession mine = new AwsReadSession(this, holder);
-            AwsReadSession winner = sessions.asMap().putIfAbsent(holder.accountId(), mine);
+            AwsReadSession winner = sessions.asMap().putIfAbsent(key, mine);
             return winner == null ? holder : winner.holder();
         });
         events.identityDetected(identity.source(), identity.detection().reason(), identity.region().id(),
                 roleChaining());
+        events.started(this);
     }
 
     /** A builder with every setting unset: unset settings come from the environment, then the defaults. */
@@ -141,6 +149,72 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
         }
         return sessions.get(accountId, id -> new AwsReadSession(this,
                 new AccountCredentials(id, roleArn(id), core)));
+    }
+
+    /**
+     * The session for a specific role, for accounts whose role has another name or path than the read role (and for
+     * the AWS Organizations management role). Same cache, refresh, ExternalId ({@code externalIdFor} its account),
+     * session policy and STS protections as {@link #forAccount}; makes no STS call. For the read role's own ARN this is
+     * {@code forAccount(accountId)}.
+     *
+     * @param roleArn an IAM role ARN in this broker's partition, e.g.
+     *     {@code arn:aws:iam::111122223333:role/team/CustomReader}
+     * @throws IllegalArgumentException when {@code roleArn} is not a role ARN of the STS region's partition
+     * @throws ReadRoleException when its account is not in {@code allowedAccounts}, or the broker is closed
+     */
+    public AwsReadSession forRole(String roleArn) {
+        Validation.roleArn("roleArn", roleArn);
+        String[] parts = roleArn.split(":", 6);
+        String accountId = parts[4];
+        if (!parts[1].equals(core.gateway().partition())) {
+            throw Validation.invalid("roleArn", "must be in partition " + core.gateway().partition()
+                    + " (the STS region's partition, OCEAN_AWS_STS_REGION)", roleArn);
+        }
+        if (roleArn.equals(roleArn(accountId))) {
+            return forAccount(accountId);
+        }
+        if (core.isClosed()) {
+            throw ReadRoleException.of(Reason.CLOSED, accountId, roleArn, null,
+                    "The ReadRoleBroker was closed; build a new one (or use AwsReadSession.forAccount)", null);
+        }
+        if (!settings.allowedAccounts.isEmpty() && !settings.allowedAccounts.contains(accountId)) {
+            throw ReadRoleException.of(Reason.NOT_ALLOWED, accountId, roleArn, null,
+                    "Account " + accountId + " of " + roleArn + " is not in the allowed accounts"
+                            + " (OCEAN_AWS_ALLOWED_ACCOUNTS / allowedAccounts, " + settings.allowedAccounts.size()
+                            + " accounts); no STS call made", null);
+        }
+        return sessions.get(roleArn, arn -> new AwsReadSession(this, new AccountCredentials(accountId, arn, core)));
+    }
+
+    /**
+     * Assumes the role of every target in parallel and reports each: OK (assumed-role ARN, expiry, latency), DENIED
+     * (the STS error and its likely causes) or ERROR (STS kept failing after retries). Every STS call goes through
+     * this broker's rate limit ({@code OCEAN_AWS_STS_RATE_LIMIT}), concurrency cap ({@code OCEAN_AWS_STS_MAX_CONCURRENCY})
+     * and retries; at most twice the concurrency cap of accounts are resolved at a time, so no account waits past the
+     * refresh timeout for a permit. One account's failure never fails another; the credentials obtained stay cached
+     * for the resync that follows. Logs one line per account that is not OK and a summary. Blocks until every account
+     * has answered (each within {@code OCEAN_AWS_REFRESH_TIMEOUT}); for another parallelism, or without blocking, use
+     * {@link io.getport.ocean.aws.credentials.accounts.AccessCheck}.
+     *
+     * @param targets the accounts, e.g. {@code AccountSource.fromEnvironment(broker).accounts()}; duplicates are
+     *     checked once
+     * @throws ReadRoleException with {@link Reason#CLOSED} when the broker is closed
+     */
+    public AccessReport checkAccess(Collection<? extends AccountTarget> targets) {
+        Objects.requireNonNull(targets, "targets");
+        if (core.isClosed()) {
+            throw ReadRoleException.of(Reason.CLOSED, null, null, null,
+                    "The ReadRoleBroker was closed; build a new one (or use AwsReadSession.forAccount)", null);
+        }
+        // Enough in flight to keep every STS permit busy, few enough that none waits past the refresh timeout.
+        long byRate = Math.max(1L, settings.stsRateLimit * Math.max(1L, settings.refreshTimeout.toSeconds()) / 2);
+        int parallelism = (int) Math.max(1L, Math.min(2L * settings.stsMaxConcurrency, byRate));
+        return AccessCheck.withParallelism(parallelism).run(this, targets);
+    }
+
+    /** The cache key of a session: the account ID for the read role, the role ARN for any other role. */
+    private String sessionKey(String accountId, String roleArn) {
+        return roleArn.equals(roleArn(accountId)) ? accountId : roleArn;
     }
 
     /** The read role ARN for {@code accountId} in the STS region's partition. */
@@ -195,8 +269,91 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
         return sessions.estimatedSize();
     }
 
+    /**
+     * A health snapshot: the identity, the number of cached accounts, the accounts whose last refresh failed and why,
+     * the STS circuit breaker's state and the earliest credential expiry. Makes no STS call; walks the cached accounts
+     * once, so call it from a health endpoint, not per request.
+     */
+    public BrokerHealth health() {
+        Instant now = settings.clock.instant();
+        List<BrokerHealth.AccountFailure> failing = new ArrayList<>();
+        Instant earliest = null;
+        String earliestAccount = null;
+        for (AwsReadSession session : sessions.asMap().values()) {
+            AccountCredentials holder = session.holder();
+            Instant expiry = holder.expiration();
+            if (expiry != null && (earliest == null || expiry.isBefore(earliest))) {
+                earliest = expiry;
+                earliestAccount = holder.accountId();
+            }
+            ReadRoleException failure = holder.lastFailure();
+            if (failure != null) {
+                boolean serving = expiry != null && now.isBefore(expiry.minus(settings.mandatoryWindow));
+                failing.add(new BrokerHealth.AccountFailure(holder.accountId(), holder.roleArn(), failure,
+                        serving ? expiry : null));
+            }
+        }
+        failing.sort(java.util.Comparator.comparing(BrokerHealth.AccountFailure::accountId));
+        return new BrokerHealth(now, identity(), sessions.estimatedSize(), failing,
+                core.gateway().circuitBreaker().getState().name(), earliest, earliestAccount, core.isClosed());
+    }
+
+    /**
+     * The trust policy that the read role in {@code accountId} needs so that this broker's base identity may assume
+     * it, as JSON, filled in for this runtime: an AWS principal (the ECS task role, the EC2 instance role, the Pod
+     * Identity role, the IRSA role when chaining) or, for EKS IRSA in direct mode, the cluster's OIDC provider with
+     * the token's {@code sub} and {@code aud}. With an ExternalId configured for the account, the policy has an
+     * {@code sts:ExternalId} condition with the placeholder {@code YOUR_EXTERNAL_ID} (the value is never printed).
+     * The principal is exact once {@link #verifyIdentity()} ran; before, the runtime's best knowledge or a
+     * placeholder.
+     *
+     * @param accountId exactly 12 digits
+     */
+    public String readRoleTrustPolicy(String accountId) {
+        return trustPolicy(roleArn(accountId), accountId);
+    }
+
+    /**
+     * The trust policy that the role of {@code session} (the read role, or a role of its own) needs; see
+     * {@link #readRoleTrustPolicy(String)}.
+     */
+    public String readRoleTrustPolicy(AwsReadSession session) {
+        return trustPolicy(session.roleArn(), session.accountId());
+    }
+
+    private String trustPolicy(String roleArn, String accountId) {
+        return core.identity().baseIdentity().readRoleTrustPolicy(roleArn,
+                java.util.Optional.ofNullable(core.knownPrincipal()), settings.externalIdFor(accountId) != null);
+    }
+
+    /**
+     * The STS endpoint this broker calls: the override ({@code OCEAN_AWS_STS_ENDPOINT}), else the regional endpoint
+     * of the STS region.
+     */
+    public URI stsEndpoint() {
+        if (settings.stsEndpoint != null) {
+            return settings.stsEndpoint;
+        }
+        if (settings.stsClient != null) {
+            java.util.Optional<URI> override = settings.stsClient.serviceClientConfiguration().endpointOverride();
+            if (override.isPresent()) {
+                return override.get();
+            }
+        }
+        Region region = core.identity().region();
+        try {
+            return software.amazon.awssdk.services.sts.endpoints.StsEndpointProvider.defaultProvider()
+                    .resolveEndpoint(p -> p.region(region).useGlobalEndpoint(false)).join().endpointUrl().toUri();
+        } catch (RuntimeException e) {
+            return URI.create("https://sts." + region.id() + ".amazonaws.com");
+        }
+    }
+
     List<ExecutionInterceptor> interceptorsFor(AwsReadSession session) {
         List<ExecutionInterceptor> out = new ArrayList<>();
+        if (settings.writeGuard) {
+            out.add(new WriteGuard(session.accountId(), session.roleArn(), settings.writeGuardAllow));
+        }
         out.add(new InvalidatingInterceptor(session.holder()));
         return out;
     }
@@ -532,13 +689,28 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
         }
 
         /**
+         * Adds a listener that receives the broker's events (STS calls, refreshes, cache hits and misses, circuit
+         * breaker transitions), for metrics or monitoring; see {@link BrokerListener} for the threading contract. May
+         * be called more than once: listeners are called in the order added. For Micrometer, use
+         * {@code io.getport.ocean.aws.credentials.micrometer.MicrometerBrokerListener}. Default: none.
+         */
+        public Builder listener(BrokerListener listener) {
+            if (d.listeners == null) {
+                d.listeners = new ArrayList<>();
+            }
+            d.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
          * Validates the settings, detects the runtime identity and builds the broker.
          *
          * @throws IllegalArgumentException for a bad setting, naming it, the rule and the value
          * @throws ReadRoleException with {@link Reason#NO_IDENTITY} when no identity is found
          */
         public ReadRoleBroker build() {
-            return new ReadRoleBroker(Settings.resolve(d), new Events(), false);
+            Settings settings = Settings.resolve(d);
+            return new ReadRoleBroker(settings, new Events(settings.listeners), false);
         }
     }
 }

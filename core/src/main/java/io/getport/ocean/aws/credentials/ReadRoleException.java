@@ -29,7 +29,10 @@ public final class ReadRoleException extends SdkClientException {
         REFRESH_TIMEOUT,
         /** No runtime identity source was found, or the pinned one is not usable. */
         NO_IDENTITY,
-        /** The configuration forbids the request (account not allowed, base identity in an unexpected account). */
+        /**
+         * The configuration forbids the request: account not allowed, base identity in an unexpected account, or an
+         * operation refused by the write guard ({@link #errorCode()} {@code WriteGuard}).
+         */
         NOT_ALLOWED,
         /** The broker was closed. */
         CLOSED

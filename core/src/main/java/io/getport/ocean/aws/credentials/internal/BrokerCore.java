@@ -94,9 +94,11 @@ public final class BrokerCore implements AutoCloseable {
                 ? gateway.assume(accountId, roleArn, directWebIdentity)
                 : baseIdentity().thenCompose(caller -> gateway.assume(accountId, roleArn, directWebIdentity));
         return call.handle((issued, error) -> {
-            if (error == null || knownPrincipal != null || directWebIdentity != null
-                    || !StsErrors.isAccessDenied(error)) {
+            if (error == null) {
                 return CompletableFuture.completedFuture(issued);
+            }
+            if (knownPrincipal != null || directWebIdentity != null || !StsErrors.isAccessDenied(error)) {
+                return CompletableFuture.<StsGateway.Issued>failedFuture(StsErrors.unwrap(error));
             }
             // A denial is explained with the principal's ARN: learn it once per broker, then fail as before.
             return baseIdentity().handle((caller, ignored) -> issued)

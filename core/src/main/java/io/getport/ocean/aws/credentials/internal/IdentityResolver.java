@@ -93,16 +93,22 @@ public final class IdentityResolver {
         }
         Detection d = winning;
         if (!alsoFound.isEmpty()) {
-            d = Detection.found(winning.reason() + " (also present, lower precedence: "
+            d = relabel(winning, winning.reason() + " (also present, lower precedence: "
                     + String.join(", ", alsoFound) + ")");
-            if (winning.region().isPresent()) {
-                d = d.withRegion(winning.region().get());
-            }
-            for (var fact : winning.facts().entrySet()) {
-                d = d.withFact(fact.getKey(), fact.getValue());
-            }
         }
         return open(settings, winner, d, checked, events);
+    }
+
+    /** A found detection with another reason and the same region and facts. */
+    private static Detection relabel(Detection d, String reason) {
+        Detection out = Detection.found(reason);
+        if (d.region().isPresent()) {
+            out = out.withRegion(d.region().get());
+        }
+        for (var fact : d.facts().entrySet()) {
+            out = out.withFact(fact.getKey(), fact.getValue());
+        }
+        return out;
     }
 
     /** The order of the EC2 source, whose detection costs a local network call: it is skipped once a winner exists. */
@@ -125,7 +131,7 @@ public final class IdentityResolver {
             throw ReadRoleException.of(Reason.NO_IDENTITY, null, null, null,
                     "OCEAN_AWS_IDENTITY_SOURCE pins '" + wanted + "', but it is not usable here: " + d.reason(), null);
         }
-        return open(settings, source, Detection.found("pinned by OCEAN_AWS_IDENTITY_SOURCE=" + wanted + "; "
+        return open(settings, source, relabel(d, "pinned by OCEAN_AWS_IDENTITY_SOURCE=" + wanted + "; "
                 + d.reason()), List.of(wanted + ": " + d.reason()), events);
     }
 
@@ -149,7 +155,8 @@ public final class IdentityResolver {
         BaseIdentity identity;
         try {
             identity = source.open(settings.environment, d, context);
-        } catch (ReadRoleException e) {
+        } catch (ReadRoleException | IllegalArgumentException e) {
+            // Already actionable: a ReadRoleException from the source, or a bad setting named by the source.
             throw e;
         } catch (RuntimeException e) {
             throw ReadRoleException.of(Reason.NO_IDENTITY, null, null, null,
@@ -190,6 +197,9 @@ public final class IdentityResolver {
             region = FALLBACK_REGION;
             regionSource = "default";
             events.regionDefaulted(region.id());
+        }
+        for (var fact : identity.facts().entrySet()) {
+            d = d.withFact(fact.getKey(), fact.getValue());
         }
         return new ResolvedIdentity(source, d, checked, identity, region, regionSource);
     }

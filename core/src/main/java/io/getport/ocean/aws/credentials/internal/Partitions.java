@@ -11,10 +11,10 @@ public final class Partitions {
     /** The partition of {@code region}: {@code aws}, {@code aws-cn}, {@code aws-us-gov}, or an isolated one. */
     public static String partitionOf(Region region) {
         String id = region.id();
-        if (id.startsWith("cn-")) {
+        if (id.startsWith("cn-") || id.equals("aws-cn-global")) {
             return "aws-cn";
         }
-        if (id.startsWith("us-gov-")) {
+        if (id.startsWith("us-gov-") || id.equals("aws-us-gov-global")) {
             return "aws-us-gov";
         }
         if (id.startsWith("us-isob-")) {

@@ -48,7 +48,21 @@ public enum Setting {
             "30s"),
     CACHE_MAX_ACCOUNTS("cacheMaximumAccounts", "OCEAN_AWS_CACHE_MAX_ACCOUNTS", "ocean.aws.cacheMaxAccounts",
             "50000"),
-    CACHE_IDLE_TIME("cacheIdleTime", "OCEAN_AWS_CACHE_IDLE_TIME", "ocean.aws.cacheIdleTime", "6h");
+    CACHE_IDLE_TIME("cacheIdleTime", "OCEAN_AWS_CACHE_IDLE_TIME", "ocean.aws.cacheIdleTime", "6h"),
+    // Multi-account targeting (package accounts): read by AccountSource.fromEnvironment and OrganizationAccounts.
+    ACCOUNTS("AccountList.of", "OCEAN_AWS_ACCOUNTS", "ocean.aws.accounts", "none"),
+    ORGANIZATION_ROLE_ARN("OrganizationAccounts.Builder.roleArn", "OCEAN_AWS_ORGANIZATION_ROLE_ARN",
+            "ocean.aws.organizationRoleArn", "none"),
+    ORGANIZATIONAL_UNITS("OrganizationAccounts.Builder.organizationalUnits", "OCEAN_AWS_ORGANIZATIONAL_UNITS",
+            "ocean.aws.organizationalUnits", "the whole organization"),
+    ACCOUNTS_INCLUDE("AccountFilter.of", "OCEAN_AWS_ACCOUNTS_INCLUDE", "ocean.aws.accountsInclude", "all"),
+    ACCOUNTS_EXCLUDE("AccountFilter.of", "OCEAN_AWS_ACCOUNTS_EXCLUDE", "ocean.aws.accountsExclude", "none"),
+    INCLUDE_MANAGEMENT_ACCOUNT("OrganizationAccounts.Builder.includeManagementAccount",
+            "OCEAN_AWS_INCLUDE_MANAGEMENT_ACCOUNT", "ocean.aws.includeManagementAccount", "false"),
+    ACCOUNT_LIST_TTL("OrganizationAccounts.Builder.ttl", "OCEAN_AWS_ACCOUNT_LIST_TTL", "ocean.aws.accountListTtl",
+            "15m"),
+    ORGANIZATIONS_ENDPOINT("OrganizationAccounts.Builder.endpoint", "OCEAN_AWS_ORGANIZATIONS_ENDPOINT",
+            "ocean.aws.organizationsEndpoint", "the partition's endpoint, https://organizations.us-east-1.amazonaws.com");
 
     private final String builderMethod;
     private final String environmentVariable;

@@ -68,6 +68,8 @@ public final class Settings {
     public final long cacheMaximumAccounts;
     public final Duration cacheIdleTime;
     public final Executor executor;
+    /** Listeners for metrics and monitoring, in registration order; empty by default. */
+    public final List<io.getport.ocean.aws.credentials.BrokerListener> listeners;
 
     private Settings(Draft d) {
         RuntimeEnvironment env = d.environment != null ? d.environment : RuntimeEnvironment.system();
@@ -76,9 +78,10 @@ public final class Settings {
         this.baseCredentials = d.baseCredentials;
         this.identitySource = pick(d.identitySource, Setting.IDENTITY_SOURCE, env)
                 .map(s -> s.toLowerCase(Locale.ROOT)).orElse("auto");
-        this.explicitRegion = d.region != null ? d.region
-                : Setting.STS_REGION.read(env).map(Region::of).orElse(null);
-        this.stsEndpoint = d.stsEndpoint != null ? d.stsEndpoint
+        this.explicitRegion = d.region != null ? Region.of(Validation.region("region", d.region.id()))
+                : Setting.STS_REGION.read(env).map(t -> Region.of(Validation.region(Setting.STS_REGION.label(), t)))
+                        .orElse(null);
+        this.stsEndpoint = d.stsEndpoint != null ? Validation.endpoint("stsEndpoint", d.stsEndpoint)
                 : Setting.STS_ENDPOINT.read(env).map(text -> endpoint(Setting.STS_ENDPOINT.label(), text)).orElse(null);
         this.stsClient = d.stsClient;
         this.roleName = Validation.roleName(label(d.roleName, Setting.READ_ROLE_NAME),
@@ -132,9 +135,13 @@ public final class Settings {
         }
         this.extraPolicyArns = List.copyOf(checked);
         this.writeGuard = d.writeGuard != null ? d.writeGuard : Setting.WRITE_GUARD.readBoolean(env).orElse(false);
-        this.writeGuardAllow = Collections.unmodifiableSet(new LinkedHashSet<>(d.writeGuardAllow != null
-                ? d.writeGuardAllow
-                : Setting.WRITE_GUARD_ALLOW.read(env).map(Settings::splitList).orElse(List.of())));
+        String allowLabel = d.writeGuardAllow != null ? "writeGuardAllow" : Setting.WRITE_GUARD_ALLOW.label();
+        Set<String> allowSet = new LinkedHashSet<>();
+        for (String op : d.writeGuardAllow != null ? d.writeGuardAllow
+                : Setting.WRITE_GUARD_ALLOW.read(env).map(Settings::splitList).orElse(List.of())) {
+            allowSet.add(Validation.writeGuardOperation(allowLabel, op));
+        }
+        this.writeGuardAllow = Collections.unmodifiableSet(allowSet);
         Optional<String> expected = pick(d.expectedBaseAccount, Setting.EXPECTED_BASE_ACCOUNT, env);
         this.expectedBaseAccount = expected.isPresent()
                 ? Validation.accountId(label(d.expectedBaseAccount, Setting.EXPECTED_BASE_ACCOUNT), expected.get())
@@ -185,6 +192,7 @@ public final class Settings {
                         : Setting.CACHE_MAX_ACCOUNTS.readInt(env).orElse(50_000));
         this.cacheIdleTime = duration(d.cacheIdleTime, Setting.CACHE_IDLE_TIME, env, Duration.ofHours(6));
         this.executor = d.executor;
+        this.listeners = d.listeners == null ? List.of() : List.copyOf(d.listeners);
         if (mandatoryWindow.compareTo(Validation.MIN_SESSION_DURATION.dividedBy(2)) >= 0) {
             throw Validation.invalid(label(d.mandatoryWindow, Setting.MANDATORY_WINDOW),
                     "must be shorter than half the shortest session (450 s)", mandatoryWindow.getSeconds() + " s");
@@ -218,20 +226,15 @@ public final class Settings {
     }
 
     private static URI endpoint(String setting, String text) {
+        URI uri;
         try {
-            URI uri = URI.create(text.trim());
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                throw Validation.invalid(setting, "must be an absolute URL such as https://sts.us-east-1.amazonaws.com",
-                        text);
-            }
-            return uri;
+            uri = URI.create(text.trim());
         } catch (IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith(setting)) {
-                throw e;
-            }
+            // Not echoed when it may carry user info (a password).
             throw Validation.invalid(setting, "must be an absolute URL such as https://sts.us-east-1.amazonaws.com",
-                    text);
+                    text.contains("@") ? "<not shown: it contains '@'>" : text);
         }
+        return Validation.endpoint(setting, uri);
     }
 
     static List<String> splitList(String text) {
@@ -313,5 +316,6 @@ public final class Settings {
         public Long cacheMaximumAccounts;
         public Duration cacheIdleTime;
         public Executor executor;
+        public List<io.getport.ocean.aws.credentials.BrokerListener> listeners;
     }
 }

@@ -23,6 +23,8 @@ public final class StsErrors {
             "RequestLimitExceeded", "TooManyRequestsException", "IDPCommunicationError", "IDPCommunicationErrorException",
             "ServiceUnavailable", "ServiceUnavailableException", "InternalFailure", "InternalError",
             "RequestTimeout", "RequestTimeoutException", "SlowDown", "PriorRequestNotComplete");
+    private static final Set<String> THROTTLING_CODES = Set.of("Throttling", "ThrottlingException",
+            "RequestLimitExceeded", "TooManyRequestsException", "SlowDown");
     private static final Set<String> BASE_IDENTITY_CODES = Set.of("ExpiredToken", "ExpiredTokenException",
             "InvalidClientTokenId", "InvalidIdentityToken", "InvalidIdentityTokenException", "SignatureDoesNotMatch",
             "IncompleteSignature", "UnrecognizedClientException", "MissingAuthenticationToken");
@@ -45,7 +47,12 @@ public final class StsErrors {
         Throwable e = unwrap(t);
         if (e instanceof AwsServiceException) {
             AwsServiceException ase = (AwsServiceException) e;
-            return ase.awsErrorDetails() != null ? ase.awsErrorDetails().errorCode() : null;
+            String code = ase.awsErrorDetails() != null ? ase.awsErrorDetails().errorCode() : null;
+            if (code == null && ase.statusCode() == 403) {
+                // Some endpoints (and emulators) answer 403 with a body the SDK cannot parse: it is still a denial.
+                return "AccessDenied";
+            }
+            return code;
         }
         return null;
     }
@@ -78,6 +85,32 @@ public final class StsErrors {
         Throwable e = unwrap(t);
         return recoverable(e) && !(e instanceof CallNotPermittedException) && !(e instanceof BulkheadFullException)
                 && !(e instanceof RequestNotPermitted) && !(e instanceof ReadRoleException);
+    }
+
+    /** Whether {@code t} is STS throttling the caller (Throttling, RequestLimitExceeded, HTTP 429, ...). */
+    public static boolean isThrottling(Throwable t) {
+        Throwable e = unwrap(t);
+        if (!(e instanceof AwsServiceException)) {
+            return false;
+        }
+        AwsServiceException ase = (AwsServiceException) e;
+        String code = errorCode(ase);
+        return ase.isThrottlingException() || (code != null && THROTTLING_CODES.contains(code));
+    }
+
+    /**
+     * Whether {@code t} says STS is down or unreachable (5xx, I/O errors, timeouts): what the circuit breaker counts.
+     * Throttling is not an outage (STS answered, and the backoff and the rate limiter deal with it), and a
+     * non-recoverable answer (AccessDenied, ...) proves STS is up.
+     */
+    public static boolean isOutage(Throwable t) {
+        return recoverable(t) && !isThrottling(t);
+    }
+
+    /** Whether {@code t} is STS denying the request (AccessDenied). */
+    public static boolean isAccessDenied(Throwable t) {
+        String code = errorCode(t);
+        return "AccessDenied".equals(code) || "AccessDeniedException".equals(code);
     }
 
     /** Whether {@code t} is STS refusing a duration above the one-hour role-chaining cap. */
@@ -120,6 +153,7 @@ public final class StsErrors {
         }
         String code = errorCode(e);
         String stsSaid = e instanceof AwsServiceException && ((AwsServiceException) e).awsErrorDetails() != null
+                && ((AwsServiceException) e).awsErrorDetails().errorMessage() != null
                 ? ((AwsServiceException) e).awsErrorDetails().errorMessage() : e.getMessage();
         String who = principal != null ? principal : principalInMessage(e);
         String whoText = who != null ? who : "the base identity (run the doctor to see its ARN)";

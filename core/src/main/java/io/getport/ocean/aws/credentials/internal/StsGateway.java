@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -61,6 +62,8 @@ public final class StsGateway implements AutoCloseable {
     private final String partition;
     private final Events events;
     private final AtomicBoolean chainingClampLogged = new AtomicBoolean();
+    /** The assume call in flight per role ARN; entries live only while their call runs. */
+    private final ConcurrentHashMap<String, CompletableFuture<Issued>> inFlight = new ConcurrentHashMap<>();
     private volatile Duration effectiveDuration;
 
     public StsGateway(Settings settings, AwsCredentialsProvider baseCredentials, Region region, boolean roleSession,
@@ -97,13 +100,8 @@ public final class StsGateway implements AutoCloseable {
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemonThreads("ocean-aws-sts-retry-"));
         timer.setRemoveOnCancelPolicy(true);
         this.scheduler = timer;
-        // Spread the permits over the second (10 slices) so a cold start does not burst a whole second's worth.
-        int slices = Math.min(10, settings.stsRateLimit);
-        this.rateLimiter = RateLimiter.of("ocean-aws-sts", RateLimiterConfig.custom()
-                .limitForPeriod(Math.max(1, settings.stsRateLimit / slices))
-                .limitRefreshPeriod(Duration.ofNanos(1_000_000_000L / slices))
-                .timeoutDuration(settings.refreshTimeout)
-                .build());
+        this.rateLimiter = RateLimiter.of("ocean-aws-sts", rateLimiterConfig(settings.stsRateLimit,
+                settings.refreshTimeout));
         this.bulkhead = Bulkhead.of("ocean-aws-sts", BulkheadConfig.custom()
                 .maxConcurrentCalls(settings.stsMaxConcurrency)
                 .maxWaitDuration(settings.refreshTimeout)
@@ -116,7 +114,8 @@ public final class StsGateway implements AutoCloseable {
                 .waitDurationInOpenState(settings.circuitOpenDuration)
                 .permittedNumberOfCallsInHalfOpenState(2)
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
-                .recordException(StsErrors::recoverable)
+                .recordException(StsErrors::isOutage)
+                .ignoreException(StsErrors::isThrottling)
                 .clock(settings.clock)
                 .build());
         this.circuitBreaker.getEventPublisher().onStateTransition(e -> events.circuitTransition(
@@ -141,6 +140,26 @@ public final class StsGateway implements AutoCloseable {
             duration = Validation.ROLE_CHAINING_MAX_DURATION;
         }
         this.effectiveDuration = duration;
+    }
+
+    /**
+     * A rate limiter that admits exactly {@code callsPerSecond} calls a second, spread over up to ten equal slices of
+     * the second so that a cold start does not burst a whole second's worth at once. The slice count divides the rate,
+     * so the rate is never rounded down (15/s is 3 per 200 ms, not 1 per 100 ms).
+     */
+    static RateLimiterConfig rateLimiterConfig(int callsPerSecond, Duration timeout) {
+        int slices = 1;
+        for (int candidate = Math.min(10, callsPerSecond); candidate > 1; candidate--) {
+            if (callsPerSecond % candidate == 0) {
+                slices = candidate;
+                break;
+            }
+        }
+        return RateLimiterConfig.custom()
+                .limitForPeriod(callsPerSecond / slices)
+                .limitRefreshPeriod(Duration.ofNanos(1_000_000_000L / slices))
+                .timeoutDuration(timeout)
+                .build();
     }
 
     /** The session duration that AssumeRole asks for now (clamped to 1 h once role chaining is known). */
@@ -177,12 +196,37 @@ public final class StsGateway implements AutoCloseable {
     /**
      * Assumes {@code roleArn} with retries, asynchronously. The future fails with the last STS error.
      *
+     * <p>Single flight per role ARN for the whole broker: while a call for {@code roleArn} is in flight, every other
+     * request for it gets that call's future. Per-account holders already share one refresh each; this also covers
+     * the moment when the cache evicted a holder whose refresh is still running and a new holder for the same
+     * account starts one.
+     *
      * @param directWebIdentity when non-null, {@code AssumeRoleWithWebIdentity} with its token instead of AssumeRole
      */
     public CompletableFuture<Issued> assume(String accountId, String roleArn, WebIdentity directWebIdentity) {
-        Supplier<java.util.concurrent.CompletionStage<Issued>> attempt = () -> CompletableFuture.supplyAsync(
-                () -> protectedCall(() -> assumeOnce(accountId, roleArn, directWebIdentity)), executor);
-        return retry.executeCompletionStage(scheduler, attempt).toCompletableFuture();
+        CompletableFuture<Issued> mine = new CompletableFuture<>();
+        CompletableFuture<Issued> running = inFlight.putIfAbsent(roleArn, mine);
+        if (running != null) {
+            return running;
+        }
+        CompletableFuture<Issued> call;
+        try {
+            Supplier<java.util.concurrent.CompletionStage<Issued>> attempt = () -> CompletableFuture.supplyAsync(
+                    () -> protectedCall(() -> assumeOnce(accountId, roleArn, directWebIdentity)), executor);
+            call = retry.executeCompletionStage(scheduler, attempt).toCompletableFuture();
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        call.whenComplete((issued, error) -> {
+            // Removed before completion: a request that comes after this call ended starts a new one.
+            inFlight.remove(roleArn, mine);
+            if (error != null) {
+                mine.completeExceptionally(error);
+            } else {
+                mine.complete(issued);
+            }
+        });
+        return mine;
     }
 
     /** {@code GetCallerIdentity} with the base credentials, through the same protections. */
@@ -194,9 +238,19 @@ public final class StsGateway implements AutoCloseable {
     }
 
     private <T> T protectedCall(Supplier<T> call) {
-        return Bulkhead.decorateSupplier(bulkhead,
-                RateLimiter.decorateSupplier(rateLimiter,
-                        CircuitBreaker.decorateSupplier(circuitBreaker, call))).get();
+        return Bulkhead.decorateSupplier(bulkhead, () -> {
+            // The time spent waiting for a rate-limiter permit is reported (metrics), admitted or not.
+            long queued = System.nanoTime();
+            try {
+                return RateLimiter.decorateSupplier(rateLimiter, () -> {
+                    events.rateLimiterWaited(System.nanoTime() - queued, true);
+                    return CircuitBreaker.decorateSupplier(circuitBreaker, call).get();
+                }).get();
+            } catch (io.github.resilience4j.ratelimiter.RequestNotPermitted e) {
+                events.rateLimiterWaited(System.nanoTime() - queued, false);
+                throw e;
+            }
+        }).get();
     }
 
     private Issued assumeOnce(String accountId, String roleArn, WebIdentity web) {

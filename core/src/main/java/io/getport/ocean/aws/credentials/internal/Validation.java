@@ -21,6 +21,11 @@ public final class Validation {
     private static final Pattern ROLE_ARN =
             Pattern.compile("arn:aws(-cn|-us-gov|-iso|-iso-b|-iso-e|-iso-f|-eusc)?:iam::[0-9]{12}:role/[\\u0021-\\u007E]{1,576}");
 
+    private static final Pattern REGION =
+            Pattern.compile("[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}|aws-global|aws-cn-global|aws-us-gov-global");
+    private static final Pattern WRITE_GUARD_OPERATION =
+            Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]{0,63}:)?[A-Za-z][A-Za-z0-9]{0,127}");
+
     /** Shortest and longest role session that AssumeRole accepts. */
     public static final Duration MIN_SESSION_DURATION = Duration.ofSeconds(900);
     public static final Duration MAX_SESSION_DURATION = Duration.ofSeconds(43_200);
@@ -111,11 +116,61 @@ public final class Validation {
         return value;
     }
 
+    /**
+     * Checks an AWS region ID ({@code us-east-1}, {@code cn-north-1}, {@code us-gov-west-1}, ...). FIPS pseudo-regions
+     * ({@code fips-us-east-1}, {@code us-east-1-fips}) are refused: they would select the wrong partition and hide the
+     * endpoint; a FIPS endpoint is configured with the endpoint override instead.
+     */
+    public static String region(String setting, String value) {
+        if (value != null && value.toLowerCase(java.util.Locale.ROOT).contains("fips")) {
+            throw invalid(setting, "must be a real region such as us-east-1, not a FIPS pseudo-region; for FIPS set the"
+                    + " region and OCEAN_AWS_STS_ENDPOINT=https://sts-fips.<region>.amazonaws.com", value);
+        }
+        if (value == null || !REGION.matcher(value).matches()) {
+            throw invalid(setting, "must be an AWS region ID such as us-east-1, eu-west-1, cn-north-1 or us-gov-west-1",
+                    value);
+        }
+        return value;
+    }
+
+    /**
+     * Checks an STS endpoint override: an absolute {@code http} or {@code https} URL with a host, and no user info,
+     * query or fragment. A URL with user info is not echoed (it may hold a password).
+     */
+    public static java.net.URI endpoint(String setting, java.net.URI value) {
+        String rule = "must be an absolute http(s) URL with a host and no user info, query or fragment, such as"
+                + " https://sts.us-east-1.amazonaws.com";
+        if (value == null) {
+            throw invalid(setting, rule, null);
+        }
+        if (value.getRawUserInfo() != null) {
+            throw invalid(setting, rule, value.getScheme() + "://<user info not shown>@" + value.getHost());
+        }
+        String scheme = value.getScheme() == null ? "" : value.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!(scheme.equals("https") || scheme.equals("http")) || value.getHost() == null
+                || value.getRawQuery() != null || value.getRawFragment() != null) {
+            throw invalid(setting, rule, value.toString());
+        }
+        return value;
+    }
+
+    /** Checks one write guard allowlist entry: {@code Service:Operation} or {@code Operation}. */
+    public static String writeGuardOperation(String setting, String value) {
+        if (value == null || !WRITE_GUARD_OPERATION.matcher(value).matches()) {
+            throw invalid(setting, "entries must be Service:Operation or Operation, such as S3:PutObject or"
+                    + " PutObject (no wildcards)", value);
+        }
+        return value;
+    }
+
     public static Duration sessionDuration(String setting, Duration value) {
         if (value == null || value.compareTo(MIN_SESSION_DURATION) < 0 || value.compareTo(MAX_SESSION_DURATION) > 0
                 || value.toNanos() % 1_000_000_000L != 0) {
             throw invalid(setting, "must be whole seconds between 900 s (15 min) and 43200 s (12 h)",
-                    value == null ? null : value.getSeconds() + " s");
+                    value == null ? null : value.getNano() == 0 ? value.getSeconds() + " s"
+                            : java.math.BigDecimal.valueOf(value.getSeconds())
+                                    .add(java.math.BigDecimal.valueOf(value.getNano(), 9))
+                                    .stripTrailingZeros().toPlainString() + " s");
         }
         return value;
     }

@@ -1,5 +1,6 @@
 package io.getport.ocean.aws.credentials.spi;
 
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -25,6 +26,15 @@ public interface BaseIdentity extends SdkAutoCloseable {
     /** The region the runtime reports (ECS task metadata, IMDS placement), if any. */
     default Optional<Region> region() {
         return Optional.empty();
+    }
+
+    /**
+     * Facts learned while opening (ECS task ARN and cluster, EC2 instance ID, the IRSA mode, ...), shown in diagnostics
+     * after the facts of the {@link Detection}. Never a secret or a token. Called once, right after
+     * {@link IdentitySource#open}.
+     */
+    default Map<String, String> facts() {
+        return Map.of();
     }
 
     /**

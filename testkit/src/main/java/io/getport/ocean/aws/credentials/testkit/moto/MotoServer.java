@@ -379,8 +379,10 @@ public final class MotoServer implements AutoCloseable {
     }
 
     private void post(String path, String body) {
+        // A reset of a server holding many accounts (moto loads every managed policy into each) can take long on a
+        // loaded 2-core machine; a slow answer is not a failure.
         HttpRequest request = HttpRequest.newBuilder(endpoint.resolve(path))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(Duration.ofSeconds(180))
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
                 .build();
         try {

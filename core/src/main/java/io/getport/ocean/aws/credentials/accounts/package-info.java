@@ -1,0 +1,25 @@
+/**
+ * Multi-account targeting: which accounts to read ({@link io.getport.ocean.aws.credentials.accounts.AccountSource}),
+ * and whether the read role can be assumed in each of them
+ * ({@link io.getport.ocean.aws.credentials.ReadRoleBroker#checkAccess}).
+ *
+ * <p>Entry points:
+ * <ul>
+ *   <li>{@link io.getport.ocean.aws.credentials.accounts.AccountSource#fromEnvironment} picks the source configured by
+ *       {@code OCEAN_AWS_ACCOUNTS} (an {@link io.getport.ocean.aws.credentials.accounts.AccountList} of account IDs
+ *       and role ARNs) or {@code OCEAN_AWS_ORGANIZATION_ROLE_ARN}
+ *       ({@link io.getport.ocean.aws.credentials.accounts.OrganizationAccounts}: AWS Organizations, optionally scoped
+ *       to organizational units, active accounts only, cached and refreshed in the background);</li>
+ *   <li>{@link io.getport.ocean.aws.credentials.accounts.AccountFilter} keeps or drops accounts by ID or name
+ *       ({@code OCEAN_AWS_ACCOUNTS_INCLUDE}, {@code OCEAN_AWS_ACCOUNTS_EXCLUDE});</li>
+ *   <li>{@link io.getport.ocean.aws.credentials.ReadRoleBroker#checkAccess} (engine:
+ *       {@link io.getport.ocean.aws.credentials.accounts.AccessCheck}) assumes the role in every account in parallel
+ *       through the broker's STS protections and returns an
+ *       {@link io.getport.ocean.aws.credentials.accounts.AccessReport}: OK, DENIED (with likely causes) or ERROR per
+ *       account.</li>
+ * </ul>
+ *
+ * <p>AWS Organizations is spoken directly (AWS JSON 1.1 over the SDK's HTTP client, SigV4-signed), so the SDK's
+ * {@code organizations} module is not a dependency.
+ */
+package io.getport.ocean.aws.credentials.accounts;

@@ -1,0 +1,78 @@
+package io.getport.ocean.aws.credentials.ec2;
+
+import io.getport.ocean.aws.credentials.RuntimeEnvironment;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Reading and validating the few settings of this module, with messages in core's style. */
+final class EnvValues {
+    /** {@code AWS_METADATA_SERVICE_TIMEOUT}: the SDK's setting for local metadata and credential endpoints. */
+    static final String TIMEOUT_VARIABLE = "AWS_METADATA_SERVICE_TIMEOUT";
+    static final String TIMEOUT_PROPERTY = "aws.ec2MetadataServiceTimeout";
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
+
+    private EnvValues() {
+    }
+
+    /** A setting's name as messages show it: {@code VARIABLE (property)}. */
+    static String label(String variable, String property) {
+        return variable + " (" + property + ")";
+    }
+
+    static Optional<String> setting(RuntimeEnvironment env, String variable, String property) {
+        return env.setting(variable, property);
+    }
+
+    /** The timeout of one call to a local endpoint; {@code AWS_METADATA_SERVICE_TIMEOUT}, default 1 s. */
+    static Duration timeout(RuntimeEnvironment env) {
+        return setting(env, TIMEOUT_VARIABLE, TIMEOUT_PROPERTY)
+                .map(text -> duration(label(TIMEOUT_VARIABLE, TIMEOUT_PROPERTY), text))
+                .orElse(DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * Parses a positive duration: seconds ({@code 1}, {@code 0.5}), {@code 500ms}, {@code 2s} or ISO-8601
+     * ({@code PT2S}).
+     */
+    static Duration duration(String label, String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        Duration d = null;
+        try {
+            if (t.startsWith("p")) {
+                d = Duration.parse(t.toUpperCase(Locale.ROOT));
+            } else if (t.endsWith("ms")) {
+                d = Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
+            } else {
+                String seconds = t.endsWith("s") ? t.substring(0, t.length() - 1).trim() : t;
+                d = Duration.ofMillis(new BigDecimal(seconds).movePointRight(3).longValueExact());
+            }
+        } catch (NumberFormatException | ArithmeticException | DateTimeParseException e) {
+            d = null;
+        }
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw invalid(label, "must be a positive duration such as 1 (seconds), 0.5, 500ms or PT1S", text);
+        }
+        return d;
+    }
+
+    /** Parses {@code true}/{@code false} (also {@code 1}/{@code 0}, {@code yes}/{@code no}). */
+    static boolean bool(String label, String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (t.equals("true") || t.equals("1") || t.equals("yes")) {
+            return true;
+        }
+        if (t.equals("false") || t.equals("0") || t.equals("no")) {
+            return false;
+        }
+        throw invalid(label, "must be true or false", text);
+    }
+
+    /** {@code SETTING rule (was 'value')}, as core's validation messages read. Never pass a secret value. */
+    static IllegalArgumentException invalid(String label, String rule, String value) {
+        return new IllegalArgumentException(label + " " + rule + " (was " + (value == null ? "null" : "'" + value + "'")
+                + ")");
+    }
+}

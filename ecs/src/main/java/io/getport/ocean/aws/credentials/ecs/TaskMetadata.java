@@ -1,0 +1,100 @@
+package io.getport.ocean.aws.credentials.ecs;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * ECS task metadata v4 ({@code ${ECS_CONTAINER_METADATA_URI_V4}/task}): the task ARN, cluster and availability zone,
+ * for diagnostics and for the region. Best effort: a failure is logged and leaves the facts empty. Immutable.
+ */
+final class TaskMetadata {
+    private static final Logger LOG = LoggerFactory.getLogger("io.getport.ocean.aws.credentials.ecs");
+
+    final Map<String, String> facts;
+    final Region region;
+
+    private TaskMetadata(Map<String, String> facts, Region region) {
+        this.facts = Map.copyOf(facts);
+        this.region = region;
+    }
+
+    Optional<Region> region() {
+        return Optional.ofNullable(region);
+    }
+
+    static TaskMetadata none() {
+        return new TaskMetadata(Map.of(), null);
+    }
+
+    static TaskMetadata fetch(URI metadataUri, Duration timeout) {
+        String base = metadataUri.toString();
+        URI task = URI.create((base.endsWith("/") ? base : base + "/") + "task");
+        Map<String, String> facts = new LinkedHashMap<>();
+        try {
+            LocalHttp.Response response = LocalHttp.get(task, Map.of("Accept", "application/json"), timeout);
+            if (response.status != 200) {
+                LOG.warn("ecs task metadata unavailable variable={} status={}", EcsSignals.METADATA_URI,
+                        response.status);
+                facts.put("taskMetadata", "unavailable (HTTP " + response.status + ")");
+                return new TaskMetadata(facts, null);
+            }
+            JsonNode node = JsonNode.parser().parse(response.body);
+            if (!node.isObject()) {
+                facts.put("taskMetadata", "unavailable (not a JSON object)");
+                return new TaskMetadata(facts, null);
+            }
+            Map<String, JsonNode> fields = node.asObject();
+            String taskArn = text(fields, "TaskARN");
+            String cluster = text(fields, "Cluster");
+            String zone = text(fields, "AvailabilityZone");
+            String launchType = text(fields, "LaunchType");
+            put(facts, "taskArn", taskArn);
+            put(facts, "cluster", cluster);
+            put(facts, "availabilityZone", zone);
+            put(facts, "launchType", launchType);
+            return new TaskMetadata(facts, regionOf(taskArn, zone));
+        } catch (IOException e) {
+            LOG.warn("ecs task metadata unavailable variable={} detail=\"{}\"", EcsSignals.METADATA_URI,
+                    LocalHttp.describe(e, timeout));
+            facts.put("taskMetadata", "unavailable (" + LocalHttp.describe(e, timeout) + ")");
+        } catch (RuntimeException e) {
+            LOG.warn("ecs task metadata unreadable variable={} detail=\"{}\"", EcsSignals.METADATA_URI,
+                    e.getClass().getSimpleName());
+            facts.put("taskMetadata", "unavailable (" + e.getClass().getSimpleName() + ")");
+        }
+        return new TaskMetadata(facts, null);
+    }
+
+    /** The region from the task ARN ({@code arn:aws:ecs:REGION:...}), else from the zone ({@code us-east-1a}). */
+    static Region regionOf(String taskArn, String zone) {
+        if (taskArn != null) {
+            String[] parts = taskArn.split(":");
+            if (parts.length > 4 && parts[0].equals("arn") && parts[3].matches("[a-z]{2}(-[a-z]+)+-[0-9]+")) {
+                return Region.of(parts[3]);
+            }
+        }
+        if (zone != null && zone.matches("[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]")) {
+            return Region.of(zone.substring(0, zone.length() - 1));
+        }
+        return null;
+    }
+
+    private static void put(Map<String, String> facts, String name, String value) {
+        if (value != null) {
+            facts.put(name, value);
+        }
+    }
+
+    private static String text(Map<String, JsonNode> fields, String name) {
+        JsonNode node = fields.get(name);
+        return node != null && node.isString() && !node.asString().isBlank() ? node.asString() : null;
+    }
+}

@@ -1,0 +1,140 @@
+package io.getport.ocean.aws.credentials.eks;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * The non-secret claims of a service account token ({@code iss}, {@code sub}, {@code aud}, {@code exp}), decoded
+ * without verifying the signature (STS verifies it): for diagnostics and for the trust policy the read role needs.
+ * Immutable.
+ */
+final class JwtClaims {
+    private static final Pattern EKS_ISSUER =
+            Pattern.compile("oidc\\.eks\\.([a-z]{2}(?:-[a-z]+)+-[0-9]+)\\.amazonaws\\.com(?:\\.cn)?/.*");
+
+    final String issuer;
+    final String subject;
+    final List<String> audiences;
+    final Instant expiresAt;
+
+    private JwtClaims(String issuer, String subject, List<String> audiences, Instant expiresAt) {
+        this.issuer = issuer;
+        this.subject = subject;
+        this.audiences = List.copyOf(audiences);
+        this.expiresAt = expiresAt;
+    }
+
+    /**
+     * Decodes a compact JWT's payload.
+     *
+     * @throws IllegalArgumentException when it is not a JWT with a JSON object payload; the message never contains
+     *     the token
+     */
+    static JwtClaims decode(String token) {
+        String[] parts = token.trim().split("\\.", -1);
+        if (parts.length != 3 || parts[1].isEmpty()) {
+            throw new IllegalArgumentException("it is not a JWT (expected three dot-separated parts, found "
+                    + parts.length + ")");
+        }
+        Map<String, JsonNode> fields;
+        try {
+            String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+            JsonNode node = JsonNode.parser().parse(payload);
+            fields = node.isObject() ? node.asObject() : null;
+        } catch (RuntimeException e) {
+            fields = null;
+        }
+        if (fields == null) {
+            throw new IllegalArgumentException("it is not a JWT (the payload is not base64url-encoded JSON)");
+        }
+        List<String> audiences = new ArrayList<>();
+        JsonNode aud = fields.get("aud");
+        if (aud != null && aud.isString()) {
+            audiences.add(aud.asString());
+        } else if (aud != null && aud.isArray()) {
+            for (JsonNode a : aud.asArray()) {
+                if (a.isString()) {
+                    audiences.add(a.asString());
+                }
+            }
+        }
+        Instant exp = null;
+        JsonNode expNode = fields.get("exp");
+        if (expNode != null && expNode.isNumber()) {
+            try {
+                exp = Instant.ofEpochSecond((long) Double.parseDouble(expNode.asNumber()));
+            } catch (NumberFormatException e) {
+                exp = null;
+            }
+        }
+        return new JwtClaims(text(fields, "iss"), text(fields, "sub"), audiences, exp);
+    }
+
+    /** The issuer without {@code https://}, as IAM condition keys use it. */
+    Optional<String> issuerHostPath() {
+        if (issuer == null) {
+            return Optional.empty();
+        }
+        return Optional.of(issuer.startsWith("https://") ? issuer.substring("https://".length()) : issuer);
+    }
+
+    /** The region of an EKS issuer ({@code oidc.eks.<region>.amazonaws.com/id/...}). */
+    Optional<Region> region() {
+        Optional<String> host = issuerHostPath();
+        if (host.isEmpty()) {
+            return Optional.empty();
+        }
+        Matcher m = EKS_ISSUER.matcher(host.get());
+        return m.matches() ? Optional.of(Region.of(m.group(1))) : Optional.empty();
+    }
+
+    /** The first audience, usually {@code sts.amazonaws.com}. */
+    Optional<String> audience() {
+        return audiences.isEmpty() ? Optional.empty() : Optional.of(audiences.get(0));
+    }
+
+    /** {@code tokenIssuer}, {@code tokenSubject}, {@code tokenAudience}, {@code tokenExpires}, as present. */
+    Map<String, String> facts() {
+        Map<String, String> facts = new LinkedHashMap<>();
+        if (issuer != null) {
+            facts.put("tokenIssuer", issuer);
+        }
+        if (subject != null) {
+            facts.put("tokenSubject", subject);
+        }
+        if (!audiences.isEmpty()) {
+            facts.put("tokenAudience", String.join(",", audiences));
+        }
+        if (expiresAt != null) {
+            facts.put("tokenExpires", expiresAt.toString());
+        }
+        return facts;
+    }
+
+    /** {@code iss=..., sub=..., aud=..., exp=...} for messages. */
+    String describe() {
+        return "iss=" + (issuer == null ? "(none)" : issuer) + ", sub=" + (subject == null ? "(none)" : subject)
+                + ", aud=" + (audiences.isEmpty() ? "(none)" : String.join(",", audiences)) + ", exp="
+                + (expiresAt == null ? "(none)" : expiresAt.toString());
+    }
+
+    private static String text(Map<String, JsonNode> fields, String name) {
+        JsonNode node = fields.get(name);
+        return node != null && node.isString() && !node.asString().isBlank() ? node.asString() : null;
+    }
+
+    @Override
+    public String toString() {
+        return "JwtClaims(" + describe() + ")";
+    }
+}
