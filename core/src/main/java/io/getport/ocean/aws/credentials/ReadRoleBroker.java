@@ -51,8 +51,10 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * }</pre>
  *
  * <p><b>Identity.</b> {@link Builder#build()} detects the runtime identity (see {@link Builder#identitySource}) and
- * fails closed with a {@link ReadRoleException} listing every source checked when there is none. It makes no network
- * call except, in {@code auto} mode on a host that is neither EKS nor ECS, one short IMDSv2 token request.
+ * fails closed with a {@link ReadRoleException} listing every source checked when there is none. It makes no STS call.
+ * Detection itself calls nothing but, in {@code auto} mode on a host that is neither EKS nor ECS, one short IMDSv2
+ * token request; opening the detected source may read local runtime metadata once (ECS task metadata, the EC2 role
+ * name and instance identity document), best effort.
  *
  * <p><b>Resources.</b> One shared {@link StsClient}, one small pool of daemon threads (at most
  * {@code stsMaxConcurrency}, idle ones exit) plus one scheduler thread, and a bounded cache of per-account
@@ -262,6 +264,13 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
     /** The session duration assumptions ask for now (one hour when role chaining caps it). */
     public Duration sessionDuration() {
         return core.gateway().effectiveDuration();
+    }
+
+    /** Counters of the per-account cache: lookups, hits, misses, evictions. */
+    public CacheStatistics cacheStatistics() {
+        com.github.benmanes.caffeine.cache.stats.CacheStats stats = sessions.stats();
+        return new CacheStatistics(sessions.estimatedSize(), stats.hitCount(), stats.missCount(),
+                stats.evictionCount());
     }
 
     /** The number of accounts currently cached. */

@@ -5,9 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -24,21 +24,23 @@ import software.amazon.awssdk.services.sts.StsClient;
  * ({@value #PINNED_IMAGE}). LocalStack's free tier enforces no IAM, so the AccessDenied assertion is moto's.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@EnabledIf(value = "dockerAvailable", disabledReason = "no Docker engine on this machine: LocalStack runs in a container")
 class ReadRoleLocalStackEndToEndTest extends ReadRoleEndToEndContract {
     static final String PINNED_IMAGE = "localstack/localstack:4.14.0";
     private static final List<String> ACCOUNTS = List.of("222222222222", "333333333333");
     private LocalStackContainer localstack;
     private final Map<String, String> buckets = new LinkedHashMap<>();
 
+    static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     @BeforeAll
     void start() {
-        boolean docker;
-        try {
-            docker = DockerClientFactory.instance().isDockerAvailable();
-        } catch (RuntimeException e) {
-            docker = false;
-        }
-        Assumptions.assumeTrue(docker, "skipped: no Docker engine on this machine (LocalStack needs one)");
         String token = System.getenv("LOCALSTACK_AUTH_TOKEN");
         String image = token != null && !token.isBlank() ? "localstack/localstack:latest" : PINNED_IMAGE;
         localstack = new LocalStackContainer(DockerImageName.parse(image).asCompatibleSubstituteFor("localstack/localstack"));

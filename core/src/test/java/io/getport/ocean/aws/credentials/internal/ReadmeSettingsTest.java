@@ -16,7 +16,8 @@ class ReadmeSettingsTest {
         Path readme = Path.of("..", "README.md");
         String text = Files.readString(readme, StandardCharsets.UTF_8);
         for (Setting setting : Setting.values()) {
-            String row = text.lines().filter(l -> l.contains("`" + setting.environmentVariable() + "`"))
+            String row = text.lines()
+                    .filter(l -> l.startsWith("| ") && l.contains("| `" + setting.environmentVariable() + "` |"))
                     .findFirst().orElse("");
             assertThat(row).as("README row for %s", setting.environmentVariable())
                     .contains("`" + setting.systemProperty() + "`")
