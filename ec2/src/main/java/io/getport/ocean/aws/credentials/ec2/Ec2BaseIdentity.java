@@ -1,5 +1,6 @@
 package io.getport.ocean.aws.credentials.ec2;
 
+import io.getport.ocean.aws.credentials.spi.support.RefreshingCredentials;
 import io.getport.ocean.aws.credentials.spi.BaseIdentity;
 import io.getport.ocean.aws.credentials.spi.TrustPolicies;
 import java.time.Clock;

@@ -1,5 +1,7 @@
 package io.getport.ocean.aws.credentials.ec2;
 
+import io.getport.ocean.aws.credentials.spi.support.LocalHttp;
+import io.getport.ocean.aws.credentials.spi.support.EnvValues;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -63,11 +65,11 @@ final class ImdsClient {
             return "v2";
         }
         LocalHttp.Response response = send(CREDENTIALS_PATH, null);
-        if (response.status == 200 || response.status == 404) {
+        if (response.status() == 200 || response.status() == 404) {
             return "v1";
         }
         throw new ImdsException("The IMDSv2 token request to " + endpoint() + " failed and IMDSv1 answered HTTP "
-                + response.status + " to GET " + CREDENTIALS_PATH, response.status < 500, false, null);
+                + response.status() + " to GET " + CREDENTIALS_PATH, response.status() < 500, false, null);
     }
 
     /**
@@ -78,7 +80,7 @@ final class ImdsClient {
     String get(String path) {
         String t = tokenOrNull();
         LocalHttp.Response response = send(path, t);
-        if (response.status == 401 && t != null) {
+        if (response.status() == 401 && t != null) {
             synchronized (lock) {
                 if (t.equals(token)) {
                     token = null;
@@ -87,19 +89,19 @@ final class ImdsClient {
             t = tokenOrNull();
             response = send(path, t);
         }
-        if (response.status == 200) {
-            return response.body;
+        if (response.status() == 200) {
+            return response.body();
         }
-        if (response.status == 404) {
+        if (response.status() == 404) {
             return null;
         }
-        if (response.status == 401) {
+        if (response.status() == 401) {
             throw new ImdsException("The instance metadata service at " + endpoint() + " answered HTTP 401 to GET "
                     + path + (t == null ? " without a token: the instance requires IMDSv2 (HttpTokens required)"
                             + " and the token request failed" : " even with a fresh IMDSv2 token"), true, false, null);
         }
         throw new ImdsException("The instance metadata service at " + endpoint() + " answered HTTP "
-                + response.status + " to GET " + path, response.status < 500, false, null);
+                + response.status() + " to GET " + path, response.status() < 500, false, null);
     }
 
     private LocalHttp.Response send(String path, String withToken) {
@@ -139,24 +141,24 @@ final class ImdsClient {
                 }
                 throw new ImdsException(tokenFailure(e, hopLimit), false, hopLimit, e);
             }
-            if (response.status == 200 && !response.body.isBlank()) {
+            if (response.status() == 200 && !response.body().isBlank()) {
                 usedV1 = false;
                 v1Until = null;
-                token = response.body.trim();
+                token = response.body().trim();
                 tokenRefreshAt = now.plusSeconds(TOKEN_TTL_SECONDS).minus(TOKEN_MARGIN);
                 return token;
             }
-            boolean refused = response.status == 403 || response.status == 404 || response.status == 405;
+            boolean refused = response.status() == 403 || response.status() == 404 || response.status() == 405;
             if (refused && settings.v1Fallback) {
-                return v1("the token request was refused with HTTP " + response.status);
+                return v1("the token request was refused with HTTP " + response.status());
             }
             throw new ImdsException("The instance metadata service at " + endpoint() + " answered HTTP "
-                    + response.status + " to the IMDSv2 token request (PUT " + TOKEN_PATH + ")"
-                    + (response.status == 403 ? ": metadata access is blocked for this caller (a proxy that adds"
+                    + response.status() + " to the IMDSv2 token request (PUT " + TOKEN_PATH + ")"
+                    + (response.status() == 403 ? ": metadata access is blocked for this caller (a proxy that adds"
                             + " X-Forwarded-For, or the instance metadata endpoint is disabled)" : "")
                     + (refused ? "; IMDSv1 fallback is off (" + EnvValues.label(ImdsSettings.V1_FALLBACK,
                             ImdsSettings.V1_FALLBACK_PROPERTY) + ")" : ""),
-                    response.status < 500, false, null);
+                    response.status() < 500, false, null);
         }
     }
 

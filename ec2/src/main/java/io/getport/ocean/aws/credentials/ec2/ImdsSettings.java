@@ -1,5 +1,6 @@
 package io.getport.ocean.aws.credentials.ec2;
 
+import io.getport.ocean.aws.credentials.spi.support.EnvValues;
 import io.getport.ocean.aws.credentials.RuntimeEnvironment;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -44,7 +45,7 @@ final class ImdsSettings {
      */
     static ImdsSettings read(RuntimeEnvironment env) {
         boolean disabled = bool(env, DISABLED, DISABLED_PROPERTY).orElse(false);
-        Duration timeout = EnvValues.timeout(env);
+        Duration timeout = EnvValues.timeout(env, Duration.ofSeconds(1));
         boolean fallback = bool(env, V1_FALLBACK, V1_FALLBACK_PROPERTY).orElse(false)
                 && !bool(env, V1_DISABLED, V1_DISABLED_PROPERTY).orElse(false);
         Optional<String> explicit = env.setting(ENDPOINT, ENDPOINT_PROPERTY);

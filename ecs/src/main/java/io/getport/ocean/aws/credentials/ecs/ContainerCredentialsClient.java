@@ -1,5 +1,7 @@
 package io.getport.ocean.aws.credentials.ecs;
 
+import io.getport.ocean.aws.credentials.spi.support.LocalHttp;
+import io.getport.ocean.aws.credentials.spi.support.EnvValues;
 import io.getport.ocean.aws.credentials.ReadRoleException;
 import io.getport.ocean.aws.credentials.ReadRoleException.Reason;
 import io.getport.ocean.aws.credentials.RuntimeEnvironment;
@@ -77,22 +79,22 @@ final class ContainerCredentialsClient {
                     .cause(e)
                     .build();
         }
-        if (response.status == 200) {
-            return parse(response.body);
+        if (response.status() == 200) {
+            return parse(response.body());
         }
-        if (response.status >= 500) {
+        if (response.status() >= 500) {
             throw SdkClientException.create("The ECS agent at " + shownUri + " (" + uriVariable + ") answered HTTP "
-                    + response.status + errorCode(response.body) + "; it may be starting or restarting. The broker"
+                    + response.status() + errorCode(response.body()) + "; it may be starting or restarting. The broker"
                     + " retries.");
         }
-        if (response.status == 401 || response.status == 403) {
-            throw ReadRoleException.of(Reason.BASE_IDENTITY_INVALID, null, null, "HTTP" + response.status,
+        if (response.status() == 401 || response.status() == 403) {
+            throw ReadRoleException.of(Reason.BASE_IDENTITY_INVALID, null, null, "HTTP" + response.status(),
                     "The ECS agent at " + shownUri + " (" + uriVariable + ") refused the request with HTTP "
-                            + response.status + errorCode(response.body) + ": " + tokenAdvice(), null);
+                            + response.status() + errorCode(response.body()) + ": " + tokenAdvice(), null);
         }
-        throw ReadRoleException.of(Reason.BASE_IDENTITY_INVALID, null, null, "HTTP" + response.status,
-                "The ECS agent at " + shownUri + " (" + uriVariable + ") answered HTTP " + response.status
-                        + errorCode(response.body) + ": it does not know these credentials. Check that the task"
+        throw ReadRoleException.of(Reason.BASE_IDENTITY_INVALID, null, null, "HTTP" + response.status(),
+                "The ECS agent at " + shownUri + " (" + uriVariable + ") answered HTTP " + response.status()
+                        + errorCode(response.body()) + ": it does not know these credentials. Check that the task"
                         + " definition has a task role (taskRoleArn) and that " + uriVariable + " is the value the"
                         + " agent set for this task.", null);
     }

@@ -1,5 +1,6 @@
 package io.getport.ocean.aws.credentials.ecs;
 
+import io.getport.ocean.aws.credentials.spi.support.EnvValues;
 import io.getport.ocean.aws.credentials.RuntimeEnvironment;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -73,7 +74,7 @@ final class EcsSignals {
         if (relative.isEmpty() && full.isEmpty()) {
             throw new IllegalArgumentException(RELATIVE_URI + " and " + FULL_URI + " are not set (no ECS agent)");
         }
-        Duration timeout = EnvValues.timeout(env);
+        Duration timeout = EnvValues.timeout(env, Duration.ofSeconds(2));
         URI uri;
         String variable;
         StringBuilder reason = new StringBuilder();

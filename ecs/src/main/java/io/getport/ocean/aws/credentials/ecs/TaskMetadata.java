@@ -1,5 +1,6 @@
 package io.getport.ocean.aws.credentials.ecs;
 
+import io.getport.ocean.aws.credentials.spi.support.LocalHttp;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -40,13 +41,13 @@ final class TaskMetadata {
         Map<String, String> facts = new LinkedHashMap<>();
         try {
             LocalHttp.Response response = LocalHttp.get(task, Map.of("Accept", "application/json"), timeout);
-            if (response.status != 200) {
+            if (response.status() != 200) {
                 LOG.warn("ecs task metadata unavailable variable={} status={}", EcsSignals.METADATA_URI,
-                        response.status);
-                facts.put("taskMetadata", "unavailable (HTTP " + response.status + ")");
+                        response.status());
+                facts.put("taskMetadata", "unavailable (HTTP " + response.status() + ")");
                 return new TaskMetadata(facts, null);
             }
-            JsonNode node = JsonNode.parser().parse(response.body);
+            JsonNode node = JsonNode.parser().parse(response.body());
             if (!node.isObject()) {
                 facts.put("taskMetadata", "unavailable (not a JSON object)");
                 return new TaskMetadata(facts, null);

@@ -1,5 +1,6 @@
 package io.getport.ocean.aws.credentials.eks;
 
+import io.getport.ocean.aws.credentials.spi.support.EnvValues;
 import io.getport.ocean.aws.credentials.RuntimeEnvironment;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

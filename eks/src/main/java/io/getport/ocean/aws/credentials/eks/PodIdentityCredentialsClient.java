@@ -1,5 +1,7 @@
 package io.getport.ocean.aws.credentials.eks;
 
+import io.getport.ocean.aws.credentials.spi.support.LocalHttp;
+import io.getport.ocean.aws.credentials.spi.support.EnvValues;
 import io.getport.ocean.aws.credentials.ReadRoleException;
 import io.getport.ocean.aws.credentials.ReadRoleException.Reason;
 import io.getport.ocean.aws.credentials.RuntimeEnvironment;
@@ -53,23 +55,23 @@ final class PodIdentityCredentialsClient {
                     .cause(e)
                     .build();
         }
-        if (response.status == 200) {
-            return parse(response.body);
+        if (response.status() == 200) {
+            return parse(response.body());
         }
-        if (response.status >= 500) {
+        if (response.status() >= 500) {
             throw SdkClientException.create("The EKS Pod Identity agent at " + shown + " answered HTTP "
-                    + response.status + errorCode(response.body) + "; the broker retries.");
+                    + response.status() + errorCode(response.body()) + "; the broker retries.");
         }
-        if (response.status == 401 || response.status == 403) {
-            throw ReadRoleException.of(Reason.BASE_IDENTITY_INVALID, null, null, "HTTP" + response.status,
+        if (response.status() == 401 || response.status() == 403) {
+            throw ReadRoleException.of(Reason.BASE_IDENTITY_INVALID, null, null, "HTTP" + response.status(),
                     "The EKS Pod Identity agent at " + shown + " refused the service account token from "
-                            + tokenSource() + " with HTTP " + response.status + errorCode(response.body)
+                            + tokenSource() + " with HTTP " + response.status() + errorCode(response.body())
                             + ": the token may be stale or not the projected eks-pod-identity-token (audience"
                             + " pods.eks.amazonaws.com).", null);
         }
-        throw ReadRoleException.of(Reason.BASE_IDENTITY_INVALID, null, null, "HTTP" + response.status,
-                "The EKS Pod Identity agent at " + shown + " answered HTTP " + response.status
-                        + errorCode(response.body) + ": it has no credentials for this pod. Check that the pod's"
+        throw ReadRoleException.of(Reason.BASE_IDENTITY_INVALID, null, null, "HTTP" + response.status(),
+                "The EKS Pod Identity agent at " + shown + " answered HTTP " + response.status()
+                        + errorCode(response.body()) + ": it has no credentials for this pod. Check that the pod's"
                         + " service account has a Pod Identity association (aws eks list-pod-identity-associations)"
                         + " and that the associated role trusts pods.eks.amazonaws.com (sts:AssumeRole,"
                         + " sts:TagSession).", null);

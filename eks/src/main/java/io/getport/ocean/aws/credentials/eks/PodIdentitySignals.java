@@ -1,5 +1,6 @@
 package io.getport.ocean.aws.credentials.eks;
 
+import io.getport.ocean.aws.credentials.spi.support.EnvValues;
 import io.getport.ocean.aws.credentials.RuntimeEnvironment;
 import java.net.InetAddress;
 import java.net.URI;
@@ -82,7 +83,7 @@ final class PodIdentitySignals {
      */
     static PodIdentitySignals read(RuntimeEnvironment env) {
         URI agent = agentUri(env);
-        Duration timeout = EnvValues.timeout(env);
+        Duration timeout = EnvValues.timeout(env, Duration.ofSeconds(2));
         URI override = null;
         URI call = agent;
         Optional<String> overrideText = env.setting(ENDPOINT_OVERRIDE, ENDPOINT_OVERRIDE_PROPERTY);

@@ -1,4 +1,4 @@
-package io.getport.ocean.aws.credentials.ec2;
+package io.getport.ocean.aws.credentials.spi.support;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -19,17 +19,17 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
  * <p>Thread safe. A call with fresh credentials takes no lock and reads the clock once; at most one fetch runs at a
  * time. Time comes from the broker's clock.
  */
-final class RefreshingCredentials implements AwsCredentialsProvider {
+public final class RefreshingCredentials implements AwsCredentialsProvider {
     /** Fetch anew when less than this is left. */
-    static final Duration PREFETCH = Duration.ofMinutes(5);
+    public static final Duration PREFETCH = Duration.ofMinutes(5);
     /** Never serve cached credentials with less than this left. */
-    static final Duration STALE = Duration.ofMinutes(1);
+    public static final Duration STALE = Duration.ofMinutes(1);
     /** Credentials without an expiration are fetched again after this long. */
-    static final Duration NO_EXPIRATION_LIFETIME = Duration.ofMinutes(15);
+    public static final Duration NO_EXPIRATION_LIFETIME = Duration.ofMinutes(15);
     /** When a fetch returns credentials already inside the prefetch window, wait this long before asking again. */
-    static final Duration MIN_INTERVAL = Duration.ofSeconds(30);
+    public static final Duration MIN_INTERVAL = Duration.ofSeconds(30);
 
-    private static final Logger LOG = LoggerFactory.getLogger("io.getport.ocean.aws.credentials.ec2");
+    private static final Logger LOG = LoggerFactory.getLogger("io.getport.ocean.aws.credentials.runtime");
 
     private final String description;
     private final Supplier<AwsSessionCredentials> fetch;
@@ -38,7 +38,7 @@ final class RefreshingCredentials implements AwsCredentialsProvider {
     private volatile Entry current;
     private boolean failing;
 
-    RefreshingCredentials(String description, Supplier<AwsSessionCredentials> fetch, Clock clock) {
+    public RefreshingCredentials(String description, Supplier<AwsSessionCredentials> fetch, Clock clock) {
         this.description = description;
         this.fetch = fetch;
         this.clock = clock;
@@ -82,7 +82,7 @@ final class RefreshingCredentials implements AwsCredentialsProvider {
     }
 
     /** The expiration of the cached credentials, if any were fetched. */
-    Instant cachedExpiration() {
+    public Instant cachedExpiration() {
         Entry entry = current;
         return entry == null ? null : entry.expiration;
     }

@@ -1,4 +1,4 @@
-package io.getport.ocean.aws.credentials.eks;
+package io.getport.ocean.aws.credentials.spi.support;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,33 +13,43 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One HTTP exchange with a local agent (the ECS agent, task metadata): never through a proxy, no redirects, no
+ * One HTTP exchange with a local agent (the ECS agent, the EKS Pod Identity agent, IMDS, task metadata): never through a proxy, no redirects, no
  * caching, one attempt, a bounded body. {@link HttpURLConnection} rather than {@code java.net.http.HttpClient}: it
  * starts no selector thread and needs no closing on Java 17.
  */
-final class LocalHttp {
+public final class LocalHttp {
     /** Larger answers are cut: credentials and task metadata are a few kilobytes. */
     private static final int MAX_BODY = 1 << 20;
 
     private LocalHttp() {
     }
 
-    /** A status and a body (UTF-8). */
-    static final class Response {
-        final int status;
-        final String body;
+    /** A status and a body (UTF-8). Immutable. */
+    public static final class Response {
+        private final int status;
+        private final String body;
 
         Response(int status, String body) {
             this.status = status;
             this.body = body;
         }
+
+        /** The HTTP status code. */
+        public int status() {
+            return status;
+        }
+
+        /** The body, UTF-8, at most 1 MiB. May hold credentials: never log it. */
+        public String body() {
+            return body;
+        }
     }
 
-    static Response get(URI uri, Map<String, String> headers, Duration timeout) throws IOException {
+    public static Response get(URI uri, Map<String, String> headers, Duration timeout) throws IOException {
         return send("GET", uri, headers, timeout);
     }
 
-    static Response put(URI uri, Map<String, String> headers, Duration timeout) throws IOException {
+    public static Response put(URI uri, Map<String, String> headers, Duration timeout) throws IOException {
         return send("PUT", uri, headers, timeout);
     }
 
@@ -74,7 +84,7 @@ final class LocalHttp {
     }
 
     /** What went wrong, in words, without the exception's own message (which may quote a URL). */
-    static String describe(IOException e, Duration timeout) {
+    public static String describe(IOException e, Duration timeout) {
         if (e instanceof SocketTimeoutException) {
             return connectTimeout(e) ? "no connection within " + timeout.toMillis() + " ms"
                     : "no answer within " + timeout.toMillis() + " ms";
@@ -86,7 +96,7 @@ final class LocalHttp {
     }
 
     /** Whether a timeout happened while connecting (as opposed to while waiting for the answer). */
-    static boolean connectTimeout(IOException e) {
+    public static boolean connectTimeout(IOException e) {
         String message = e.getMessage();
         return e instanceof SocketTimeoutException && message != null
                 && message.toLowerCase(Locale.ROOT).contains("connect");

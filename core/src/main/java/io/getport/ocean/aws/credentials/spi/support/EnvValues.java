@@ -1,4 +1,4 @@
-package io.getport.ocean.aws.credentials.ecs;
+package io.getport.ocean.aws.credentials.spi.support;
 
 import io.getport.ocean.aws.credentials.RuntimeEnvironment;
 import java.math.BigDecimal;
@@ -7,38 +7,39 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Reading and validating the few settings of this module, with messages in core's style. */
-final class EnvValues {
+/** Reading and validating the settings of identity-source modules, with messages in core's style. */
+public final class EnvValues {
     /** {@code AWS_METADATA_SERVICE_TIMEOUT}: the SDK's setting for local metadata and credential endpoints. */
-    static final String TIMEOUT_VARIABLE = "AWS_METADATA_SERVICE_TIMEOUT";
-    static final String TIMEOUT_PROPERTY = "aws.ec2MetadataServiceTimeout";
-    /** The default for container credential agents (the SDK's default for IMDS is 1 s; agents get 2 s, as botocore). */
-    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+    public static final String TIMEOUT_VARIABLE = "AWS_METADATA_SERVICE_TIMEOUT";
+    public static final String TIMEOUT_PROPERTY = "aws.ec2MetadataServiceTimeout";
 
     private EnvValues() {
     }
 
     /** A setting's name as messages show it: {@code VARIABLE (property)}. */
-    static String label(String variable, String property) {
+    public static String label(String variable, String property) {
         return variable + " (" + property + ")";
     }
 
-    static Optional<String> setting(RuntimeEnvironment env, String variable, String property) {
+    public static Optional<String> setting(RuntimeEnvironment env, String variable, String property) {
         return env.setting(variable, property);
     }
 
-    /** The timeout of one call to a local endpoint; {@code AWS_METADATA_SERVICE_TIMEOUT}, default 2 s. */
-    static Duration timeout(RuntimeEnvironment env) {
+    /**
+     * The timeout of one call to a local endpoint: {@code AWS_METADATA_SERVICE_TIMEOUT}, else {@code defaultTimeout}
+     * (the SDK's default for IMDS is 1 s; container agents get 2 s, as in botocore).
+     */
+    public static Duration timeout(RuntimeEnvironment env, Duration defaultTimeout) {
         return setting(env, TIMEOUT_VARIABLE, TIMEOUT_PROPERTY)
                 .map(text -> duration(label(TIMEOUT_VARIABLE, TIMEOUT_PROPERTY), text))
-                .orElse(DEFAULT_TIMEOUT);
+                .orElse(defaultTimeout);
     }
 
     /**
      * Parses a positive duration: seconds ({@code 1}, {@code 0.5}), {@code 500ms}, {@code 2s} or ISO-8601
      * ({@code PT2S}).
      */
-    static Duration duration(String label, String text) {
+    public static Duration duration(String label, String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         Duration d = null;
         try {
@@ -60,7 +61,7 @@ final class EnvValues {
     }
 
     /** Parses {@code true}/{@code false} (also {@code 1}/{@code 0}, {@code yes}/{@code no}). */
-    static boolean bool(String label, String text) {
+    public static boolean bool(String label, String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         if (t.equals("true") || t.equals("1") || t.equals("yes")) {
             return true;
@@ -72,7 +73,7 @@ final class EnvValues {
     }
 
     /** {@code SETTING rule (was 'value')}, as core's validation messages read. Never pass a secret value. */
-    static IllegalArgumentException invalid(String label, String rule, String value) {
+    public static IllegalArgumentException invalid(String label, String rule, String value) {
         return new IllegalArgumentException(label + " " + rule + " (was " + (value == null ? "null" : "'" + value + "'")
                 + ")");
     }
