@@ -1,5 +1,6 @@
 package io.getport.ocean.aws.credentials.ecs;
 
+import io.getport.ocean.aws.credentials.spi.support.ContainerCredentialsJson;
 import io.getport.ocean.aws.credentials.spi.support.LocalHttp;
 import io.getport.ocean.aws.credentials.spi.support.EnvValues;
 import io.getport.ocean.aws.credentials.ReadRoleException;
@@ -10,14 +11,11 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
  * Fetches credentials from the ECS agent (container credentials protocol: {@code GET}, optional
@@ -141,45 +139,15 @@ final class ContainerCredentialsClient {
     }
 
     private AwsSessionCredentials parse(String body) {
-        Map<String, JsonNode> fields;
-        try {
-            JsonNode node = JsonNode.parser().parse(body);
-            fields = node.isObject() ? node.asObject() : null;
-        } catch (RuntimeException e) {
-            fields = null;
+        ContainerCredentialsJson.Parsed parsed =
+                ContainerCredentialsJson.parse(body, "OceanEcsTaskRole", this::notCredentials);
+        if (parsed.accountId() != null) {
+            lastAccountId = parsed.accountId();
         }
-        if (fields == null) {
-            throw notCredentials("is not a JSON object");
+        if (parsed.roleArn() != null) {
+            lastRoleArn = parsed.roleArn();
         }
-        String accessKeyId = text(fields, "AccessKeyId");
-        String secretAccessKey = text(fields, "SecretAccessKey");
-        String token = text(fields, "Token");
-        String expiration = text(fields, "Expiration");
-        if (accessKeyId == null || secretAccessKey == null || token == null) {
-            throw notCredentials("lacks AccessKeyId, SecretAccessKey or Token");
-        }
-        AwsSessionCredentials.Builder credentials = AwsSessionCredentials.builder()
-                .accessKeyId(accessKeyId)
-                .secretAccessKey(secretAccessKey)
-                .sessionToken(token)
-                .providerName("OceanEcsTaskRole");
-        if (expiration != null) {
-            try {
-                credentials.expirationTime(Instant.parse(expiration));
-            } catch (DateTimeParseException e) {
-                throw notCredentials("has an Expiration that is not an ISO-8601 time");
-            }
-        }
-        String accountId = text(fields, "AccountId");
-        if (accountId != null) {
-            credentials.accountId(accountId);
-            lastAccountId = accountId;
-        }
-        String roleArn = text(fields, "RoleArn");
-        if (roleArn != null) {
-            lastRoleArn = roleArn;
-        }
-        return credentials.build();
+        return parsed.credentials();
     }
 
     private SdkClientException notCredentials(String what) {
@@ -187,36 +155,9 @@ final class ContainerCredentialsClient {
                 + " (expected AccessKeyId, SecretAccessKey, Token, Expiration); the broker retries.");
     }
 
-    private static String text(Map<String, JsonNode> fields, String name) {
-        JsonNode node = fields.get(name);
-        return node != null && node.isString() && !node.asString().isBlank() ? node.asString() : null;
-    }
-
     /** {@code " (code: message)"} from an agent's JSON error, bounded; empty when the body is not such an error. */
     static String errorCode(String body) {
-        try {
-            JsonNode node = JsonNode.parser().parse(body);
-            if (!node.isObject()) {
-                return "";
-            }
-            Map<String, JsonNode> fields = node.asObject();
-            String code = text(fields, "code");
-            if (code == null) {
-                code = text(fields, "Code");
-            }
-            String message = text(fields, "message");
-            if (message == null) {
-                message = text(fields, "Message");
-            }
-            if (code == null && message == null) {
-                return "";
-            }
-            String out = (code == null ? "" : code) + (code != null && message != null ? ": " : "")
-                    + (message == null ? "" : message);
-            return " (" + (out.length() > 200 ? out.substring(0, 200) + "\u2026" : out) + ")";
-        } catch (RuntimeException e) {
-            return "";
-        }
+        return ContainerCredentialsJson.errorSummary(body);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.getport.ocean.aws.credentials.eks;
 
+import io.getport.ocean.aws.credentials.spi.support.ContainerCredentialsJson;
 import io.getport.ocean.aws.credentials.spi.support.LocalHttp;
 import io.getport.ocean.aws.credentials.spi.support.EnvValues;
 import io.getport.ocean.aws.credentials.ReadRoleException;
@@ -7,13 +8,10 @@ import io.getport.ocean.aws.credentials.ReadRoleException.Reason;
 import io.getport.ocean.aws.credentials.RuntimeEnvironment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
  * Fetches credentials from the EKS Pod Identity agent (container credentials protocol: {@code GET} with the service
@@ -107,40 +105,7 @@ final class PodIdentityCredentialsClient {
     }
 
     private AwsSessionCredentials parse(String body) {
-        Map<String, JsonNode> fields;
-        try {
-            JsonNode node = JsonNode.parser().parse(body);
-            fields = node.isObject() ? node.asObject() : null;
-        } catch (RuntimeException e) {
-            fields = null;
-        }
-        if (fields == null) {
-            throw notCredentials("is not a JSON object");
-        }
-        String accessKeyId = text(fields, "AccessKeyId");
-        String secretAccessKey = text(fields, "SecretAccessKey");
-        String sessionToken = text(fields, "Token");
-        if (accessKeyId == null || secretAccessKey == null || sessionToken == null) {
-            throw notCredentials("lacks AccessKeyId, SecretAccessKey or Token");
-        }
-        AwsSessionCredentials.Builder credentials = AwsSessionCredentials.builder()
-                .accessKeyId(accessKeyId)
-                .secretAccessKey(secretAccessKey)
-                .sessionToken(sessionToken)
-                .providerName("OceanEksPodIdentity");
-        String expiration = text(fields, "Expiration");
-        if (expiration != null) {
-            try {
-                credentials.expirationTime(Instant.parse(expiration));
-            } catch (DateTimeParseException e) {
-                throw notCredentials("has an Expiration that is not an ISO-8601 time");
-            }
-        }
-        String accountId = text(fields, "AccountId");
-        if (accountId != null) {
-            credentials.accountId(accountId);
-        }
-        return credentials.build();
+        return ContainerCredentialsJson.parse(body, "OceanEksPodIdentity", this::notCredentials).credentials();
     }
 
     private SdkClientException notCredentials(String what) {
@@ -149,30 +114,9 @@ final class PodIdentityCredentialsClient {
                 + " retries.");
     }
 
-    private static String text(Map<String, JsonNode> fields, String name) {
-        JsonNode node = fields.get(name);
-        return node != null && node.isString() && !node.asString().isBlank() ? node.asString() : null;
-    }
-
     /** {@code " (code: message)"} from the agent's JSON error, bounded; empty otherwise. */
     private static String errorCode(String body) {
-        try {
-            JsonNode node = JsonNode.parser().parse(body);
-            if (!node.isObject()) {
-                return "";
-            }
-            Map<String, JsonNode> fields = node.asObject();
-            String code = text(fields, "code");
-            String message = text(fields, "message");
-            if (code == null && message == null) {
-                return "";
-            }
-            String out = (code == null ? "" : code) + (code != null && message != null ? ": " : "")
-                    + (message == null ? "" : message);
-            return " (" + (out.length() > 200 ? out.substring(0, 200) + "\u2026" : out) + ")";
-        } catch (RuntimeException e) {
-            return "";
-        }
+        return ContainerCredentialsJson.errorSummary(body);
     }
 
     @Override
