@@ -11,12 +11,14 @@ public final class CacheStatistics {
     private final long cachedAccounts;
     private final long hits;
     private final long misses;
+    private final long created;
     private final long evictions;
 
-    CacheStatistics(long cachedAccounts, long hits, long misses, long evictions) {
+    CacheStatistics(long cachedAccounts, long hits, long misses, long created, long evictions) {
         this.cachedAccounts = cachedAccounts;
         this.hits = hits;
         this.misses = misses;
+        this.created = created;
         this.evictions = evictions;
     }
 
@@ -30,9 +32,14 @@ public final class CacheStatistics {
         return hits;
     }
 
-    /** Lookups that created the account's entry. */
+    /** Lookups that did not find the account cached (threads racing for a new account each count one). */
     public long misses() {
         return misses;
+    }
+
+    /** Entries created: exactly one per account however many threads asked at once (until it is evicted). */
+    public long created() {
+        return created;
     }
 
     /** Entries evicted for size or idleness. */
@@ -43,6 +50,6 @@ public final class CacheStatistics {
     @Override
     public String toString() {
         return "CacheStatistics(cachedAccounts=" + cachedAccounts + ", hits=" + hits + ", misses=" + misses
-                + ", evictions=" + evictions + ")";
+                + ", created=" + created + ", evictions=" + evictions + ")";
     }
 }

@@ -149,6 +149,11 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
                             + " allowedAccounts, " + settings.allowedAccounts.size() + " accounts); no STS call made",
                     null);
         }
+        // A hit allocates nothing; only a miss builds the entry (and its capturing lambda).
+        AwsReadSession cached = sessions.getIfPresent(accountId);
+        if (cached != null) {
+            return cached;
+        }
         return sessions.get(accountId, id -> new AwsReadSession(this,
                 new AccountCredentials(id, roleArn(id), core)));
     }
@@ -270,7 +275,7 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
     public CacheStatistics cacheStatistics() {
         com.github.benmanes.caffeine.cache.stats.CacheStats stats = sessions.stats();
         return new CacheStatistics(sessions.estimatedSize(), stats.hitCount(), stats.missCount(),
-                stats.evictionCount());
+                stats.loadSuccessCount(), stats.evictionCount());
     }
 
     /** The number of accounts currently cached. */

@@ -160,8 +160,8 @@ public final class StsErrors {
         if (e instanceof CallNotPermittedException) {
             return ReadRoleException.of(Reason.STS_UNAVAILABLE, accountId, roleArn, "CircuitOpen",
                     "STS is unavailable: recent calls kept failing, so the circuit breaker is open and calls are"
-                            + " paused (OCEAN_AWS_CIRCUIT_OPEN_DURATION). No valid cached credentials remain for "
-                            + roleArn + "; the next attempt is made when the circuit half-opens.", null);
+                            + " paused (OCEAN_AWS_CIRCUIT_OPEN_DURATION); " + roleArn + " is refreshed when the circuit"
+                            + " half-opens. Cached credentials are served until their mandatory refresh window.", null);
         }
         if (e instanceof BulkheadFullException || e instanceof RequestNotPermitted) {
             return ReadRoleException.of(Reason.STS_UNAVAILABLE, accountId, roleArn, "LocalLimit",
