@@ -28,7 +28,7 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  *
  * <pre>{@code
  * AccessReport report = AccessCheck.withParallelism(32).run(broker, source.accounts());
- * report.denied().forEach(r -> System.out.println(r.accountId() + " " + r.likelyCauses()));
+ * report.denied().forEach(r -> log.warn("no access to {}: {}", r.accountId(), r.likelyCauses()));
  * }</pre>
  *
  * <p><b>How.</b> Each account is resolved through its {@link AwsReadSession}'s credentials provider, asynchronously,
