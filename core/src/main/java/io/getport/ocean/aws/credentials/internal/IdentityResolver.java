@@ -139,11 +139,22 @@ public final class IdentityResolver {
         return id.startsWith("eks") ? "eks" : id;
     }
 
+    /**
+     * Runs a source's detection. Fails closed: a source that throws does not count as "not found" (that would hand
+     * the process to a lower-precedence source such as the node's instance role). A bad setting it names
+     * ({@link IllegalArgumentException}) or an actionable {@link ReadRoleException} is rethrown as is; anything else
+     * fails with {@code NO_IDENTITY} naming the source.
+     */
     private static Detection safeDetect(IdentitySource source, RuntimeEnvironment env, boolean pinned) {
         try {
             return source.detect(env, pinned);
+        } catch (ReadRoleException | IllegalArgumentException e) {
+            throw e;
         } catch (RuntimeException e) {
-            return Detection.notFound("detection failed: " + e.getClass().getSimpleName());
+            throw ReadRoleException.of(Reason.NO_IDENTITY, null, null, null,
+                    "The identity source '" + source.id() + "' failed while detecting its signals ("
+                            + e.getClass().getSimpleName() + "); no other source is tried in its place (fail"
+                            + " closed).", e);
         }
     }
 
@@ -201,7 +212,36 @@ public final class IdentityResolver {
         for (var fact : identity.facts().entrySet()) {
             d = d.withFact(fact.getKey(), fact.getValue());
         }
+        checkExpectedAccount(settings, source, identity);
         return new ResolvedIdentity(source, d, checked, identity, region, regionSource);
+    }
+
+    /**
+     * {@code OCEAN_AWS_EXPECTED_BASE_ACCOUNT} against the account the identity names without a call (EKS IRSA's
+     * {@code AWS_ROLE_ARN}); other identities are checked with {@code GetCallerIdentity} before the first AssumeRole.
+     */
+    private static void checkExpectedAccount(Settings settings, String source, BaseIdentity identity) {
+        Optional<String> account;
+        try {
+            account = identity.accountId();
+        } catch (RuntimeException e) {
+            account = Optional.empty();
+        }
+        if (settings.expectedBaseAccount == null || account.isEmpty()
+                || settings.expectedBaseAccount.equals(account.get())) {
+            return;
+        }
+        try {
+            identity.close();
+        } catch (RuntimeException e) {
+            // closing is best effort here: the build fails either way
+        }
+        throw ReadRoleException.of(Reason.NOT_ALLOWED, null, null, null,
+                "The base identity of source '" + source + "' is in account " + account.get() + ", not in the"
+                        + " expected account " + settings.expectedBaseAccount + " (OCEAN_AWS_EXPECTED_BASE_ACCOUNT)."
+                        + " Refusing to assume read roles with it: check which role this process runs with"
+                        + (identity.directWebIdentity().isPresent() ? " (AWS_ROLE_ARN, IRSA direct mode)" : "")
+                        + ", or the expected account.", null);
     }
 
     private static ResolvedIdentity environment(Settings settings, Events events) {

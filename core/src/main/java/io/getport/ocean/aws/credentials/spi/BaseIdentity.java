@@ -38,6 +38,16 @@ public interface BaseIdentity extends SdkAutoCloseable {
     }
 
     /**
+     * The AWS account of the base identity when the runtime names it without a call (EKS IRSA: the account of
+     * {@code AWS_ROLE_ARN}), or empty. When present, core checks {@code OCEAN_AWS_EXPECTED_BASE_ACCOUNT} against it
+     * when the broker is built, in every mode (including IRSA direct mode, which never calls
+     * {@code GetCallerIdentity} before assuming read roles).
+     */
+    default Optional<String> accountId() {
+        return Optional.empty();
+    }
+
+    /**
      * A web identity to assume the read role with directly ({@code sts:AssumeRoleWithWebIdentity} into each account's
      * read role, no chaining), or empty to chain with {@code sts:AssumeRole} from {@link #credentialsProvider()}.
      * Used by EKS IRSA's direct mode.

@@ -22,8 +22,14 @@ public interface IdentitySource {
     int order();
 
     /**
-     * Looks for this source's signals, reading only through {@code environment}. Must be cheap and must not throw;
-     * only a source whose signal is an endpoint (EC2) may make one short local call.
+     * Looks for this source's signals, reading only through {@code environment}. Must be cheap; only a source whose
+     * signal is an endpoint (EC2) may make one short local call, under a total deadline.
+     *
+     * <p><b>Fail closed.</b> A signal that is present but malformed (a URI that breaks the rules, a malformed role
+     * ARN) is not "not found": return {@link Detection#found} with a reason that says what is wrong, so that
+     * {@link #open} fails naming the setting, or throw an {@link IllegalArgumentException} naming the setting, the
+     * rule and the value (never a secret). Core then fails the build instead of trying a lower-precedence source. Any
+     * other exception also fails the build.
      *
      * @param environment the variables, properties and files to look at
      * @param pinned whether the user chose this source explicitly (a pinned source may skip its cheap pre-checks)

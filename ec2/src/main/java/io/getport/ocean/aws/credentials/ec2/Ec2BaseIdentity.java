@@ -2,6 +2,7 @@ package io.getport.ocean.aws.credentials.ec2;
 
 import io.getport.ocean.aws.credentials.spi.support.RefreshingCredentials;
 import io.getport.ocean.aws.credentials.spi.BaseIdentity;
+import io.getport.ocean.aws.credentials.spi.BaseIdentityException;
 import io.getport.ocean.aws.credentials.spi.TrustPolicies;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -26,7 +27,8 @@ final class Ec2BaseIdentity implements BaseIdentity {
         this.imds = imds;
         this.credentials = credentials;
         this.instance = instance;
-        this.provider = new RefreshingCredentials(credentials.toString(), credentials::fetch, clock);
+        this.provider = new RefreshingCredentials(BaseIdentityException.IMDS, credentials.toString(),
+                credentials::fetch, clock, imds.maxFetchTime());
         Map<String, String> f = new LinkedHashMap<>();
         credentials.roleName().ifPresent(role -> f.put("instanceRole", role));
         f.putAll(instance.facts);

@@ -64,12 +64,8 @@ public final class Ec2IdentitySource implements IdentitySource {
     @Override
     public Detection detect(RuntimeEnvironment environment, boolean pinned) {
         Objects.requireNonNull(environment, "environment");
-        ImdsSettings settings;
-        try {
-            settings = ImdsSettings.read(environment);
-        } catch (IllegalArgumentException e) {
-            return Detection.notFound(e.getMessage());
-        }
+        // A malformed setting fails the build naming it (fail closed), rather than counting as "not on EC2".
+        ImdsSettings settings = ImdsSettings.read(environment);
         if (settings.disabled) {
             return Detection.notFound(ImdsSettings.DISABLED + "=true: the instance metadata service was not asked");
         }

@@ -26,6 +26,8 @@ final class ImdsClient {
     static final String TTL_HEADER = "X-aws-ec2-metadata-token-ttl-seconds";
     static final String TOKEN_HEADER = "X-aws-ec2-metadata-token";
     static final int TOKEN_TTL_SECONDS = 21_600;
+    /** The longest IMDSv2 token accepted (real ones are 56 characters). */
+    static final int MAX_TOKEN = 1024;
     private static final Duration TOKEN_MARGIN = Duration.ofMinutes(1);
     private static final Duration V1_RETRY_TOKEN_AFTER = Duration.ofMinutes(5);
     private static final Logger LOG = LoggerFactory.getLogger("io.getport.ocean.aws.credentials.ec2");
@@ -47,6 +49,14 @@ final class ImdsClient {
     /** The endpoint as messages show it. */
     String endpoint() {
         return settings.endpoint.toString();
+    }
+
+    /**
+     * The longest one credentials fetch takes: up to five calls (token, role listing, credentials, and a new token
+     * and the GET again after a 401), each within the deadline of one call, plus slack.
+     */
+    Duration maxFetchTime() {
+        return settings.timeout.multipliedBy(5).plusSeconds(1);
     }
 
     /** Whether the last GETs went without a token (IMDSv1 fallback). */
@@ -110,7 +120,7 @@ final class ImdsClient {
                     settings.timeout);
         } catch (IOException e) {
             throw new ImdsException("The instance metadata service at " + endpoint() + " did not answer GET " + path
-                    + ": " + LocalHttp.describe(e, settings.timeout) + " (timeout "
+                    + ": " + LocalHttp.describe(e, settings.timeout) + " (the deadline of one call is "
                     + EnvValues.label(EnvValues.TIMEOUT_VARIABLE, EnvValues.TIMEOUT_PROPERTY) + ")", false, false, e);
         }
     }
@@ -141,7 +151,12 @@ final class ImdsClient {
                 }
                 throw new ImdsException(tokenFailure(e, hopLimit), false, hopLimit, e);
             }
-            if (response.status() == 200 && !response.body().isBlank()) {
+            if (response.status() == 200 && !validToken(response.body())) {
+                throw new ImdsException("The instance metadata service at " + endpoint() + " answered the IMDSv2"
+                        + " token request (PUT " + TOKEN_PATH + ") with HTTP 200 but no usable token (empty, longer"
+                        + " than " + MAX_TOKEN + " characters, or not printable ASCII)", false, false, null);
+            }
+            if (response.status() == 200) {
                 usedV1 = false;
                 v1Until = null;
                 token = response.body().trim();
@@ -176,16 +191,29 @@ final class ImdsClient {
     private String tokenFailure(IOException e, boolean hopLimit) {
         String what = "The IMDSv2 token request (PUT " + endpoint() + TOKEN_PATH + ") ";
         if (hopLimit) {
-            return what + "got no answer within " + settings.timeout.toMillis() + " ms. On EC2 this is the"
-                    + " container hop-limit problem: the instance's HttpPutResponseHopLimit is 1, so the answer never"
-                    + " reaches a container. Fix: set it to 2 (aws ec2 modify-instance-metadata-options --instance-id"
+            return what + "timed out: " + LocalHttp.describe(e, settings.timeout) + ". On EC2 containers check the"
+                    + " hop limit: when the instance's HttpPutResponseHopLimit is 1, the answer never reaches a"
+                    + " container. Fix: set it to 2 (aws ec2 modify-instance-metadata-options --instance-id"
                     + " <id> --http-put-response-hop-limit 2 --http-endpoint enabled, or HttpPutResponseHopLimit: 2"
                     + " in the launch template's MetadataOptions). IMDSv1 fallback is off ("
-                    + EnvValues.label(ImdsSettings.V1_FALLBACK, ImdsSettings.V1_FALLBACK_PROPERTY) + ").";
+                    + EnvValues.label(ImdsSettings.V1_FALLBACK, ImdsSettings.V1_FALLBACK_PROPERTY) + "). The"
+                    + " deadline of one call is " + EnvValues.label(EnvValues.TIMEOUT_VARIABLE,
+                            EnvValues.TIMEOUT_PROPERTY) + ".";
+        }
+        boolean absent = e instanceof java.net.ConnectException || e instanceof java.net.NoRouteToHostException
+                || LocalHttp.connectTimeout(e) || e instanceof java.net.UnknownHostException;
+        if (!absent) {
+            return what + "failed: " + LocalHttp.describe(e, settings.timeout) + ".";
         }
         return what + "failed: " + LocalHttp.describe(e, settings.timeout) + ". Not running on EC2 (no instance"
                 + " metadata service" + (ImdsSettings.IPV4_ENDPOINT.equals(endpoint()) ? " at 169.254.169.254"
                         : "") + "); in a container on EC2, also check that HttpPutResponseHopLimit is 2.";
+    }
+
+    /** What an IMDSv2 token is: printable ASCII, short; it is sent back as a header. */
+    private static boolean validToken(String body) {
+        String t = body.trim();
+        return !t.isEmpty() && t.length() <= MAX_TOKEN && t.chars().allMatch(c -> c > 0x20 && c < 0x7f);
     }
 
     private URI uri(String path) {

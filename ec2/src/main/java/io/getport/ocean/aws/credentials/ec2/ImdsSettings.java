@@ -82,13 +82,14 @@ final class ImdsSettings {
             URI uri = new URI(t);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
-                    && (uri.getRawPath() == null || uri.getRawPath().isEmpty())) {
+                    && (uri.getRawPath() == null || uri.getRawPath().isEmpty()) && uri.getRawUserInfo() == null
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null) {
                 return uri;
             }
         } catch (URISyntaxException e) {
             // reported below
         }
-        throw EnvValues.invalid(label, "must be an http or https URI with a host and no path, such as"
-                + " http://169.254.169.254", text);
+        throw EnvValues.invalid(label, "must be an http or https URI with a host and no user info, path or query,"
+                + " such as http://169.254.169.254", EnvValues.shownUri(text));
     }
 }

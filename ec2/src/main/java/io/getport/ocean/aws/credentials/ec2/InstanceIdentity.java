@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+import io.getport.ocean.aws.credentials.spi.support.JsonFields;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -41,18 +41,18 @@ final class InstanceIdentity {
                 facts.put("instanceIdentity", "unavailable (HTTP 404)");
                 return new InstanceIdentity(null, null, facts);
             }
-            JsonNode node = JsonNode.parser().parse(body);
-            if (!node.isObject()) {
+            JsonFields fields = JsonFields.parse(body).orElse(null);
+            if (fields == null) {
+                LOG.warn("ec2 instance identity document unreadable detail=\"not a JSON object\"");
                 facts.put("instanceIdentity", "unavailable (not a JSON object)");
                 return new InstanceIdentity(null, null, facts);
             }
-            Map<String, JsonNode> fields = node.asObject();
-            String account = text(fields, "accountId");
-            String region = text(fields, "region");
-            put(facts, "instanceId", text(fields, "instanceId"));
+            String account = fact(fields.text("accountId"));
+            String region = fact(fields.text("region"));
+            put(facts, "instanceId", fact(fields.text("instanceId")));
             put(facts, "instanceAccount", account);
-            put(facts, "availabilityZone", text(fields, "availabilityZone"));
-            put(facts, "instanceType", text(fields, "instanceType"));
+            put(facts, "availabilityZone", fact(fields.text("availabilityZone")));
+            put(facts, "instanceType", fact(fields.text("instanceType")));
             boolean validRegion = region != null && region.matches("[a-z]{2}(-[a-z]+)+-[0-9]+");
             return new InstanceIdentity(account != null && account.matches("[0-9]{12}") ? account : null,
                     validRegion ? Region.of(region) : null, facts);
@@ -72,8 +72,8 @@ final class InstanceIdentity {
         }
     }
 
-    private static String text(Map<String, JsonNode> fields, String name) {
-        JsonNode node = fields.get(name);
-        return node != null && node.isString() && !node.asString().isBlank() ? node.asString() : null;
+    /** A value fit for diagnostics: printable ASCII, at most 256 characters; anything else is dropped. */
+    private static String fact(String value) {
+        return value != null && value.length() <= 256 && value.matches("[\\x21-\\x7e]+") ? value : null;
     }
 }

@@ -2,13 +2,11 @@ package io.getport.ocean.aws.credentials.ec2;
 
 import io.getport.ocean.aws.credentials.ReadRoleException;
 import io.getport.ocean.aws.credentials.ReadRoleException.Reason;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.Map;
+import io.getport.ocean.aws.credentials.spi.BaseIdentityException;
+import io.getport.ocean.aws.credentials.spi.support.ContainerCredentialsJson;
+import io.getport.ocean.aws.credentials.spi.support.JsonFields;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
  * Fetches the instance profile role's credentials: the role name from {@code security-credentials/} (listed anew on
@@ -38,6 +36,11 @@ final class InstanceProfileCredentials {
     String listRole() {
         String listing = imds.get(ImdsClient.CREDENTIALS_PATH);
         String name = listing == null ? "" : listing.trim().split("\\s+", 2)[0];
+        if (!name.isEmpty() && !name.matches("[\\w+=,.@-]{1,64}")) {
+            throw new ImdsException("The instance metadata service at " + imds.endpoint() + " listed something under "
+                    + ImdsClient.CREDENTIALS_PATH + " that is not an IAM role name (1 to 64 of [\\w+=,.@-])", false,
+                    false, null);
+        }
         if (name.isEmpty()) {
             throw new ImdsException("The instance metadata service at " + imds.endpoint() + " answered, but no IAM"
                     + " role is attached to this instance (" + ImdsClient.CREDENTIALS_PATH + " is empty): attach an"
@@ -62,61 +65,30 @@ final class InstanceProfileCredentials {
                 throw ReadRoleException.of(Reason.BASE_IDENTITY_INVALID, null, null, "ImdsRefused", e.getMessage(),
                         null);
             }
-            throw SdkClientException.builder().message(e.getMessage() + ". The broker retries.").cause(e).build();
+            throw BaseIdentityException.of(BaseIdentityException.IMDS, e.getMessage() + ". The broker retries.", e);
         }
     }
 
     private AwsSessionCredentials parse(String role, String body) {
-        Map<String, JsonNode> fields;
-        try {
-            JsonNode node = JsonNode.parser().parse(body);
-            fields = node.isObject() ? node.asObject() : null;
-        } catch (RuntimeException e) {
-            fields = null;
-        }
+        JsonFields fields = JsonFields.parse(body).orElse(null);
         if (fields == null) {
             throw notCredentials(role, "is not a JSON object");
         }
-        String code = text(fields, "Code");
+        String code = fields.text("Code");
         if (code != null && !code.equals("Success")) {
-            throw SdkClientException.create("The instance metadata service reports Code=" + code + " for the"
-                    + " credentials of role " + role + " (the instance profile may be misconfigured); the broker"
-                    + " retries.");
+            throw BaseIdentityException.of(BaseIdentityException.IMDS, "The instance metadata service at "
+                    + imds.endpoint() + " reports Code=" + (ContainerCredentialsJson.printable(code)
+                            && code.length() <= 64 ? code : "(not printable)") + " for the credentials of role "
+                    + role + " (the instance profile may be misconfigured); the broker retries.", null);
         }
-        String accessKeyId = text(fields, "AccessKeyId");
-        String secretAccessKey = text(fields, "SecretAccessKey");
-        String token = text(fields, "Token");
-        if (accessKeyId == null || secretAccessKey == null || token == null) {
-            throw notCredentials(role, "lacks AccessKeyId, SecretAccessKey or Token");
-        }
-        AwsSessionCredentials.Builder credentials = AwsSessionCredentials.builder()
-                .accessKeyId(accessKeyId)
-                .secretAccessKey(secretAccessKey)
-                .sessionToken(token)
-                .providerName("OceanEc2InstanceProfile");
-        String expiration = text(fields, "Expiration");
-        if (expiration != null) {
-            try {
-                credentials.expirationTime(Instant.parse(expiration));
-            } catch (DateTimeParseException e) {
-                throw notCredentials(role, "has an Expiration that is not an ISO-8601 time");
-            }
-        }
-        String accountId = text(fields, "AccountId");
-        if (accountId != null) {
-            credentials.accountId(accountId);
-        }
-        return credentials.build();
+        return ContainerCredentialsJson.parse(body, "OceanEc2InstanceProfile", what -> notCredentials(role, what))
+                .credentials();
     }
 
-    private SdkClientException notCredentials(String role, String what) {
-        return SdkClientException.create("The instance metadata service at " + imds.endpoint() + " answered for role "
-                + role + ", but the answer " + what + "; the broker retries.");
-    }
-
-    private static String text(Map<String, JsonNode> fields, String name) {
-        JsonNode node = fields.get(name);
-        return node != null && node.isString() && !node.asString().isBlank() ? node.asString() : null;
+    private BaseIdentityException notCredentials(String role, String what) {
+        return BaseIdentityException.of(BaseIdentityException.IMDS, "The instance metadata service at "
+                + imds.endpoint() + " answered HTTP 200 for role " + role + ", but the answer " + what + "; the"
+                + " broker retries.", null);
     }
 
     @Override

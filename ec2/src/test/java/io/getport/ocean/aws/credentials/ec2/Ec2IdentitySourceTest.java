@@ -72,7 +72,7 @@ class Ec2IdentitySourceTest {
         Detection d = source.detect(env("AWS_METADATA_SERVICE_TIMEOUT", "2"), true);
 
         assertThat(d.found()).isFalse();
-        assertThat(d.reason()).contains("got no answer within 2000 ms", "HttpPutResponseHopLimit is 1",
+        assertThat(d.reason()).contains("no answer within 2000 ms", "HttpPutResponseHopLimit is 1",
                 "--http-put-response-hop-limit 2", "IMDSv1 fallback is off (OCEAN_AWS_EC2_IMDS_V1_FALLBACK");
     }
 
@@ -114,11 +114,13 @@ class Ec2IdentitySourceTest {
     }
 
     @Test
-    void detect_invalidSetting_notFoundNamingIt_openThrowsIllegalArgument() {
+    void detect_invalidSetting_throwsNamingIt_openThrowsIllegalArgument() {
         RuntimeEnvironment e = env("OCEAN_AWS_EC2_IMDS_V1_FALLBACK", "maybe");
 
-        assertThat(source.detect(e, false).reason())
-                .isEqualTo("OCEAN_AWS_EC2_IMDS_V1_FALLBACK (ocean.aws.ec2ImdsV1Fallback) must be true or false"
+        // Fail closed: a malformed setting is invalid configuration, not "not on EC2".
+        assertThatThrownBy(() -> source.detect(e, false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("OCEAN_AWS_EC2_IMDS_V1_FALLBACK (ocean.aws.ec2ImdsV1Fallback) must be true or false"
                         + " (was 'maybe')");
         assertThatThrownBy(() -> source.open(e, Detection.found("test"), context()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("OCEAN_AWS_EC2_IMDS_V1_FALLBACK");

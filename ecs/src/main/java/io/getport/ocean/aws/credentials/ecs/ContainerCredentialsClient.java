@@ -2,12 +2,13 @@ package io.getport.ocean.aws.credentials.ecs;
 
 import io.getport.ocean.aws.credentials.spi.support.ContainerCredentialsJson;
 import io.getport.ocean.aws.credentials.spi.support.LocalHttp;
+import io.getport.ocean.aws.credentials.spi.support.TokenFiles;
+import io.getport.ocean.aws.credentials.spi.BaseIdentityException;
 import io.getport.ocean.aws.credentials.spi.support.EnvValues;
 import io.getport.ocean.aws.credentials.ReadRoleException;
 import io.getport.ocean.aws.credentials.ReadRoleException.Reason;
 import io.getport.ocean.aws.credentials.RuntimeEnvironment;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * Fetches credentials from the ECS agent (container credentials protocol: {@code GET}, optional
@@ -46,6 +46,11 @@ final class ContainerCredentialsClient {
         this.timeout = signals.timeout;
     }
 
+    /** The longest one {@link #fetch()} takes: the token file's read deadline plus the call's deadline, plus slack. */
+    Duration maxFetchTime() {
+        return timeout.plus(TokenFiles.READ_DEADLINE).plusSeconds(1);
+    }
+
     /** The credentials endpoint as messages show it (credentials ID hidden). */
     String shownUri() {
         return shownUri;
@@ -64,35 +69,34 @@ final class ContainerCredentialsClient {
     AwsSessionCredentials fetch() {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Accept", "application/json");
-        token().ifPresent(token -> headers.put("Authorization", token));
+        Optional<String> token = token();
+        token.ifPresent(t -> headers.put("Authorization", t));
         LocalHttp.Response response;
         try {
             response = LocalHttp.get(uri, headers, timeout);
         } catch (IOException e) {
-            throw SdkClientException.builder()
-                    .message("The ECS agent at " + shownUri + " (" + uriVariable + ") could not be reached: "
-                            + LocalHttp.describe(e, timeout) + ". The agent may be starting or restarting; the broker"
-                            + " retries. The per-call timeout is " + EnvValues.label(EnvValues.TIMEOUT_VARIABLE,
-                                    EnvValues.TIMEOUT_PROPERTY) + ".")
-                    .cause(e)
-                    .build();
+            throw BaseIdentityException.of(BaseIdentityException.ECS_AGENT, "The ECS agent at " + shownUri + " ("
+                    + uriVariable + ") failed: " + LocalHttp.describe(e, timeout) + ". The agent may be starting or"
+                    + " restarting; the broker retries. The deadline of one call is " + EnvValues.label(
+                            EnvValues.TIMEOUT_VARIABLE, EnvValues.TIMEOUT_PROPERTY) + ".", e);
         }
+        String said = errorCode(response.body(), token.orElse(null));
         if (response.status() == 200) {
             return parse(response.body());
         }
-        if (response.status() >= 500) {
-            throw SdkClientException.create("The ECS agent at " + shownUri + " (" + uriVariable + ") answered HTTP "
-                    + response.status() + errorCode(response.body()) + "; it may be starting or restarting. The broker"
-                    + " retries.");
+        if (response.status() >= 500 || response.status() == 429) {
+            throw BaseIdentityException.of(BaseIdentityException.ECS_AGENT, "The ECS agent at " + shownUri + " ("
+                    + uriVariable + ") answered HTTP " + response.status() + said + "; it may be starting, restarting"
+                    + " or busy. The broker retries.", null);
         }
         if (response.status() == 401 || response.status() == 403) {
             throw ReadRoleException.of(Reason.BASE_IDENTITY_INVALID, null, null, "HTTP" + response.status(),
                     "The ECS agent at " + shownUri + " (" + uriVariable + ") refused the request with HTTP "
-                            + response.status() + errorCode(response.body()) + ": " + tokenAdvice(), null);
+                            + response.status() + said + ": " + tokenAdvice(), null);
         }
         throw ReadRoleException.of(Reason.BASE_IDENTITY_INVALID, null, null, "HTTP" + response.status(),
                 "The ECS agent at " + shownUri + " (" + uriVariable + ") answered HTTP " + response.status()
-                        + errorCode(response.body()) + ": it does not know these credentials. Check that the task"
+                        + said + ": it does not know these credentials. Check that the task"
                         + " definition has a task role (taskRoleArn) and that " + uriVariable + " is the value the"
                         + " agent set for this task.", null);
     }
@@ -109,33 +113,17 @@ final class ContainerCredentialsClient {
                 + EcsSignals.TOKEN_FILE + " is set.";
     }
 
-    /** The token, re-read on every call: from the file when one is configured, else from the variable. */
+    /** The token, re-read on every call: from the file when one is configured (bounded), else from the variable. */
     private Optional<String> token() {
-        String token;
-        String from;
         if (tokenFile != null) {
-            from = EcsSignals.TOKEN_FILE + "=" + tokenFile;
-            try {
-                token = environment.readFile(tokenFile);
-            } catch (UncheckedIOException e) {
-                throw ReadRoleException.of(Reason.BASE_IDENTITY_INVALID, null, null, "TokenFileUnreadable",
-                        "Cannot read the ECS authorization token: " + from + " ("
-                                + e.getCause().getClass().getSimpleName() + "). Check that the file is mounted and"
-                                + " readable by this process.", null);
-            }
-        } else if (tokenVariable) {
-            from = EcsSignals.TOKEN;
-            token = EcsSignals.tokenValue(environment).orElse("");
-        } else {
-            return Optional.empty();
+            return Optional.of(TokenFiles.read(environment, tokenFile, "the ECS authorization token",
+                    EcsSignals.TOKEN_FILE, "Check that the file is mounted and readable by this process."));
         }
-        token = token.trim();
-        if (token.isEmpty() || token.indexOf('\n') >= 0 || token.indexOf('\r') >= 0) {
-            throw ReadRoleException.of(Reason.BASE_IDENTITY_INVALID, null, null, "TokenInvalid",
-                    "The ECS authorization token from " + from + (token.isEmpty() ? " is empty."
-                            : " contains a line break; it must be a single line."), null);
+        if (tokenVariable) {
+            return Optional.of(TokenFiles.validate(EcsSignals.tokenValue(environment).orElse(""),
+                    "the ECS authorization token", EcsSignals.TOKEN));
         }
-        return Optional.of(token);
+        return Optional.empty();
     }
 
     private AwsSessionCredentials parse(String body) {
@@ -150,14 +138,15 @@ final class ContainerCredentialsClient {
         return parsed.credentials();
     }
 
-    private SdkClientException notCredentials(String what) {
-        return SdkClientException.create("The ECS agent at " + shownUri + " answered HTTP 200, but the answer " + what
-                + " (expected AccessKeyId, SecretAccessKey, Token, Expiration); the broker retries.");
+    private BaseIdentityException notCredentials(String what) {
+        return BaseIdentityException.of(BaseIdentityException.ECS_AGENT, "The ECS agent at " + shownUri + " ("
+                + uriVariable + ") answered HTTP 200 with a body that " + what + " (expected a JSON object with"
+                + " AccessKeyId, SecretAccessKey, Token, Expiration); the broker retries.", null);
     }
 
     /** {@code " (code: message)"} from an agent's JSON error, bounded; empty when the body is not such an error. */
-    static String errorCode(String body) {
-        return ContainerCredentialsJson.errorSummary(body);
+    static String errorCode(String body, String token) {
+        return ContainerCredentialsJson.errorSummary(body, token);
     }
 
     @Override

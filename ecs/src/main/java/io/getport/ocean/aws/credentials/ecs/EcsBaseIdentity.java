@@ -2,6 +2,7 @@ package io.getport.ocean.aws.credentials.ecs;
 
 import io.getport.ocean.aws.credentials.spi.support.RefreshingCredentials;
 import io.getport.ocean.aws.credentials.spi.BaseIdentity;
+import io.getport.ocean.aws.credentials.spi.BaseIdentityException;
 import io.getport.ocean.aws.credentials.spi.TrustPolicies;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -23,7 +24,8 @@ final class EcsBaseIdentity implements BaseIdentity {
     EcsBaseIdentity(ContainerCredentialsClient client, TaskMetadata metadata, Clock clock) {
         this.client = client;
         this.metadata = metadata;
-        this.provider = new RefreshingCredentials(client.toString(), client::fetch, clock);
+        this.provider = new RefreshingCredentials(BaseIdentityException.ECS_AGENT, client.toString(), client::fetch,
+                clock, client.maxFetchTime());
         Map<String, String> f = new LinkedHashMap<>();
         f.put("credentialsEndpoint", client.shownUri());
         f.putAll(metadata.facts);

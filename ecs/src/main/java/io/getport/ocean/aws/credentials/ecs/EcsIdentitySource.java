@@ -68,8 +68,13 @@ public final class EcsIdentitySource implements IdentitySource {
         EcsSignals signals;
         try {
             signals = EcsSignals.read(environment);
-        } catch (IllegalArgumentException e) {
+        } catch (EcsSignals.NotEcs e) {
             return Detection.notFound(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // Present but malformed: found, so that opening fails naming the setting (fail closed), instead of
+            // letting a lower-precedence source such as the instance role take over.
+            return Detection.found("the ECS variables are set but invalid, so no other source is tried: "
+                    + e.getMessage());
         }
         return Detection.found(signals.reason)
                 .withFact("credentialsVariable", signals.uriVariable)

@@ -121,13 +121,28 @@ final class EcsSignals {
 
     private static URI relativeUri(RuntimeEnvironment env, String relative) {
         String label = EnvValues.label(RELATIVE_URI, RELATIVE_URI_PROPERTY);
-        if (!relative.startsWith("/")) {
-            throw EnvValues.invalid(label, "must be a path starting with '/'", Endpoints.redactedPath(relative));
+        if (!relative.startsWith("/") || relative.startsWith("//")) {
+            throw EnvValues.invalid(label, "must be a path starting with a single '/'",
+                    Endpoints.redactedPath(relative));
         }
+        String endpointLabel = EnvValues.label(SERVICE_ENDPOINT, SERVICE_ENDPOINT_PROPERTY);
         String base = env.setting(SERVICE_ENDPOINT, SERVICE_ENDPOINT_PROPERTY).orElse(DEFAULT_SERVICE_ENDPOINT);
-        httpUri(EnvValues.label(SERVICE_ENDPOINT, SERVICE_ENDPOINT_PROPERTY), base);
-        String trimmed = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-        return parse(label, trimmed + relative);
+        URI endpoint = httpUri(endpointLabel, base);
+        if (endpoint.getRawUserInfo() != null || endpoint.getRawQuery() != null || endpoint.getRawFragment() != null) {
+            throw EnvValues.invalid(endpointLabel, "must be scheme://host[:port] without user info, query or"
+                    + " fragment", Endpoints.redacted(endpoint));
+        }
+        // The authorization token goes to this host: the same rule as for the full URI.
+        if (endpoint.getScheme().equalsIgnoreCase("http") && !Endpoints.httpAllowed(Endpoints.host(endpoint))) {
+            throw new IllegalArgumentException(endpointLabel + " is " + Endpoints.redacted(endpoint) + ": "
+                    + Endpoints.HTTP_RULE + " (the relative URI " + RELATIVE_URI + " is sent to it)");
+        }
+        String trimmed = base.trim().endsWith("/") ? base.trim().substring(0, base.trim().length() - 1) : base.trim();
+        URI uri = parse(label, trimmed + relative.trim());
+        if (!Endpoints.host(uri).equals(Endpoints.host(endpoint))) {
+            throw EnvValues.invalid(label, "must be a path on " + endpointLabel, Endpoints.redactedPath(relative));
+        }
+        return uri;
     }
 
     private static URI fullUri(String text) {
@@ -138,14 +153,16 @@ final class EcsSignals {
         if (host.isEmpty() || !(scheme.equals("http") || scheme.equals("https"))) {
             throw EnvValues.invalid(label, "must be an http or https URI with a host", Endpoints.redacted(uri));
         }
+        if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+            throw EnvValues.invalid(label, "must not contain user info or a fragment", Endpoints.redacted(uri));
+        }
         if (Endpoints.podIdentityHost(host)) {
-            throw new IllegalArgumentException(FULL_URI + " points at the EKS Pod Identity agent ("
+            throw new NotEcs(FULL_URI + " points at the EKS Pod Identity agent ("
                     + Endpoints.redacted(uri) + "); that is the eks-pod-identity source (module"
                     + " ocean-aws-credentials-eks), not ECS");
         }
         if (scheme.equals("http") && !Endpoints.httpAllowed(host)) {
-            throw new IllegalArgumentException(FULL_URI + " is " + Endpoints.redacted(uri) + ": plain http is allowed"
-                    + " only to a loopback address or the ECS agent (" + Endpoints.ECS_AGENT_HOST + "); use https");
+            throw new IllegalArgumentException(label + " is " + Endpoints.redacted(uri) + ": " + Endpoints.HTTP_RULE);
         }
         return uri;
     }
@@ -157,6 +174,15 @@ final class EcsSignals {
             throw EnvValues.invalid(label, "must be an http or https URI with a host", Endpoints.redacted(uri));
         }
         return uri;
+    }
+
+    /** {@link #FULL_URI} names the EKS Pod Identity agent: not ECS's signal. */
+    static final class NotEcs extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        NotEcs(String message) {
+            super(message);
+        }
     }
 
     private static URI parse(String label, String text) {

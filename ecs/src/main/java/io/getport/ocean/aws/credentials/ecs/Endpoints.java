@@ -13,6 +13,11 @@ final class Endpoints {
     static final String POD_IDENTITY_HOST_V4 = "169.254.170.23";
     static final String POD_IDENTITY_HOST_V6 = "fd00:ec2::23";
 
+    /** The rule for plain http, as messages state it. */
+    static final String HTTP_RULE = "plain http is allowed only to a loopback address (127.0.0.0/8, ::1, localhost),"
+            + " the ECS agent (169.254.170.2) or the EKS Pod Identity agent (169.254.170.23, fd00:ec2::23), so that the"
+            + " authorization token and the credentials never cross a network in clear text; use https";
+
     private Endpoints() {
     }
 
@@ -34,11 +39,12 @@ final class Endpoints {
     }
 
     /**
-     * Whether plain http to {@code host} is allowed for ECS: a loopback address or the ECS agent. Only IP literals and
+     * Whether plain http to {@code host} is allowed: a loopback address, the ECS agent or the EKS Pod Identity agent
+     * (the AWS SDKs' rule). Only IP literals and
      * {@code localhost} count; no DNS lookup is made.
      */
     static boolean httpAllowed(String host) {
-        if (host.equals("localhost") || host.equals(ECS_AGENT_HOST)) {
+        if (host.equals("localhost") || host.equals(ECS_AGENT_HOST) || podIdentityHost(host)) {
             return true;
         }
         InetAddress address = literal(host);

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+import io.getport.ocean.aws.credentials.spi.support.JsonFields;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -47,16 +47,17 @@ final class TaskMetadata {
                 facts.put("taskMetadata", "unavailable (HTTP " + response.status() + ")");
                 return new TaskMetadata(facts, null);
             }
-            JsonNode node = JsonNode.parser().parse(response.body());
-            if (!node.isObject()) {
+            JsonFields fields = JsonFields.parse(response.body()).orElse(null);
+            if (fields == null) {
+                LOG.warn("ecs task metadata unreadable variable={} detail=\"not a JSON object\"",
+                        EcsSignals.METADATA_URI);
                 facts.put("taskMetadata", "unavailable (not a JSON object)");
                 return new TaskMetadata(facts, null);
             }
-            Map<String, JsonNode> fields = node.asObject();
-            String taskArn = text(fields, "TaskARN");
-            String cluster = text(fields, "Cluster");
-            String zone = text(fields, "AvailabilityZone");
-            String launchType = text(fields, "LaunchType");
+            String taskArn = fact(fields.text("TaskARN"));
+            String cluster = fact(fields.text("Cluster"));
+            String zone = fact(fields.text("AvailabilityZone"));
+            String launchType = fact(fields.text("LaunchType"));
             put(facts, "taskArn", taskArn);
             put(facts, "cluster", cluster);
             put(facts, "availabilityZone", zone);
@@ -94,8 +95,8 @@ final class TaskMetadata {
         }
     }
 
-    private static String text(Map<String, JsonNode> fields, String name) {
-        JsonNode node = fields.get(name);
-        return node != null && node.isString() && !node.asString().isBlank() ? node.asString() : null;
+    /** A value fit for diagnostics: printable ASCII, at most 256 characters; anything else is dropped. */
+    private static String fact(String value) {
+        return value != null && value.length() <= 256 && value.matches("[\\x21-\\x7e]+") ? value : null;
     }
 }

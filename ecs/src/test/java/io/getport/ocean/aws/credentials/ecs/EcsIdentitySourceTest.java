@@ -81,12 +81,18 @@ class EcsIdentitySourceTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"http://10.0.0.7/creds", "http://creds.example.com/task", "http://169.254.169.254/x"})
-    void detect_plainHttpFullUriToAnotherHost_notFoundSayingUseHttps(String uri) {
-        Detection d = source.detect(env(Map.of("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri)), true);
+    void detect_plainHttpFullUriToAnotherHost_foundSoThatOpenFailsSayingUseHttps(String uri) {
+        RuntimeEnvironment env = env(Map.of("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri));
+        Detection d = source.detect(env, true);
 
-        assertThat(d.found()).isFalse();
-        assertThat(d.reason()).contains("plain http is allowed only to a loopback address or the ECS agent",
+        // Fail closed: a present but malformed signal is not "not found" (that would fall through to EC2).
+        assertThat(d.found()).isTrue();
+        assertThat(d.reason()).contains("set but invalid", "plain http is allowed only to a loopback address",
                 "use https");
+        assertThatThrownBy(() -> source.open(env, d, context()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+                .hasMessageContaining("use https");
     }
 
     @ParameterizedTest
@@ -100,13 +106,13 @@ class EcsIdentitySourceTest {
     }
 
     @Test
-    void detect_relativeUriWithoutLeadingSlash_notFoundNamingTheVariableAndRule() {
+    void detect_relativeUriWithoutLeadingSlash_foundInvalidNamingTheVariableAndRule() {
         Detection d = source.detect(env(Map.of("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "v2/credentials/abc")),
                 false);
 
-        assertThat(d.found()).isFalse();
-        assertThat(d.reason()).contains("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "must be a path starting with '/'")
-                .doesNotContain("abc");
+        assertThat(d.found()).isTrue();
+        assertThat(d.reason()).contains("set but invalid", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                "must be a path starting with a single '/'").doesNotContain("abc");
     }
 
     @Test

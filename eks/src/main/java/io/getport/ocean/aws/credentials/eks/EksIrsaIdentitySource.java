@@ -5,7 +5,8 @@ import io.getport.ocean.aws.credentials.spi.BaseIdentity;
 import io.getport.ocean.aws.credentials.spi.Detection;
 import io.getport.ocean.aws.credentials.spi.IdentityContext;
 import io.getport.ocean.aws.credentials.spi.IdentitySource;
-import java.io.UncheckedIOException;
+import io.getport.ocean.aws.credentials.ReadRoleException;
+import io.getport.ocean.aws.credentials.spi.support.TokenFiles;
 import java.time.Duration;
 import java.util.Objects;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
@@ -74,20 +75,25 @@ public final class EksIrsaIdentitySource implements IdentitySource {
         IrsaSignals signals;
         try {
             signals = IrsaSignals.read(environment);
-        } catch (IllegalArgumentException e) {
+        } catch (IrsaSignals.Incomplete e) {
             return Detection.notFound(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // Present but malformed: found, so that opening fails naming the setting (fail closed), instead of
+            // letting a lower-precedence source such as the node's instance role take over.
+            return Detection.found("the IRSA variables are set but invalid, so no other source is tried: "
+                    + e.getMessage());
         }
         StringBuilder reason = new StringBuilder(IrsaSignals.TOKEN_FILE).append('=').append(signals.tokenFile)
                 .append(" and ").append(IrsaSignals.ROLE_ARN).append('=').append(signals.roleArn).append(" are set");
         JwtClaims claims = null;
         try {
-            claims = JwtClaims.decode(environment.readFile(signals.tokenFile));
+            claims = JwtClaims.decode(TokenFiles.read(environment, signals.tokenFile, "the web identity token",
+                    IrsaSignals.TOKEN_FILE, ""));
             reason.append("; token ").append(claims.describe());
-        } catch (UncheckedIOException e) {
-            reason.append("; the token file cannot be read (").append(e.getCause().getClass().getSimpleName())
-                    .append(')');
+        } catch (ReadRoleException e) {
+            reason.append("; but the token file is unusable, so opening fails: ").append(e.getMessage().trim());
         } catch (IllegalArgumentException e) {
-            reason.append("; the token file does not hold a JWT");
+            reason.append("; but the token file does not hold a JWT: opening fails");
         }
         Detection d = Detection.found(reason.toString())
                 .withFact("roleArn", signals.roleArn)
@@ -149,7 +155,7 @@ public final class EksIrsaIdentitySource implements IdentitySource {
         String stsShown = context.stsEndpoint().map(Object::toString)
                 .orElse("the regional endpoint of " + context.stsRegion().id());
         return new IrsaBaseIdentity(signals, sessionName, direct, modeReason, web, builder.build(), stsShown,
-                context.clock());
+                context.clock(), timeout.plus(TokenFiles.READ_DEADLINE).plusSeconds(1));
     }
 
     @Override

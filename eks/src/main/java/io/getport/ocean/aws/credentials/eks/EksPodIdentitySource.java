@@ -63,6 +63,10 @@ public final class EksPodIdentitySource implements IdentitySource {
         URI agent;
         try {
             agent = PodIdentitySignals.agentUri(environment);
+        } catch (PodIdentitySignals.Malformed e) {
+            // Present but malformed: found, so that opening fails naming the setting (fail closed).
+            return Detection.found("the EKS Pod Identity variables are set but invalid, so no other source is"
+                    + " tried: " + e.getMessage());
         } catch (IllegalArgumentException e) {
             return Detection.notFound(e.getMessage());
         }

@@ -4,9 +4,11 @@ import io.getport.ocean.aws.credentials.spi.support.RefreshingCredentials;
 import io.getport.ocean.aws.credentials.ReadRoleException;
 import io.getport.ocean.aws.credentials.ReadRoleException.Reason;
 import io.getport.ocean.aws.credentials.spi.BaseIdentity;
+import io.getport.ocean.aws.credentials.spi.BaseIdentityException;
 import io.getport.ocean.aws.credentials.spi.TrustPolicies;
 import io.getport.ocean.aws.credentials.spi.WebIdentity;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -43,15 +45,15 @@ final class IrsaBaseIdentity implements BaseIdentity {
     private final Map<String, String> facts;
 
     IrsaBaseIdentity(IrsaSignals signals, String sessionName, boolean direct, String modeReason,
-            TokenFileWebIdentity web, StsClient sts, String stsShown, Clock clock) {
+            TokenFileWebIdentity web, StsClient sts, String stsShown, Clock clock, Duration maxFetchTime) {
         this.signals = signals;
         this.sessionName = sessionName;
         this.direct = direct;
         this.web = web;
         this.sts = sts;
         this.stsShown = stsShown;
-        this.provider = new RefreshingCredentials("EksIrsaCredentials(" + signals.roleArn + ")", this::assumePodRole,
-                clock);
+        this.provider = new RefreshingCredentials(BaseIdentityException.WEB_IDENTITY_STS,
+                "EksIrsaCredentials(" + signals.roleArn + ")", this::assumePodRole, clock, maxFetchTime);
         Map<String, String> f = new LinkedHashMap<>();
         f.put("irsaMode", direct ? "direct" : "chained");
         f.put("irsaModeReason", modeReason);
@@ -70,11 +72,9 @@ final class IrsaBaseIdentity implements BaseIdentity {
             String said = e.awsErrorDetails() == null ? String.valueOf(e.statusCode())
                     : code + ": " + e.awsErrorDetails().errorMessage();
             if (e.statusCode() >= 500 || e.isThrottlingException() || (code != null && RECOVERABLE.contains(code))) {
-                throw SdkClientException.builder()
-                        .message("AssumeRoleWithWebIdentity into " + IrsaSignals.ROLE_ARN + "=" + signals.roleArn
-                                + " at " + stsShown + " failed (" + said + "); the broker retries.")
-                        .cause(e)
-                        .build();
+                throw BaseIdentityException.of(BaseIdentityException.WEB_IDENTITY_STS,
+                        "AssumeRoleWithWebIdentity into " + IrsaSignals.ROLE_ARN + "=" + signals.roleArn
+                                + " at " + stsShown + " failed (" + said + "); the broker retries.", e);
             }
             throw ReadRoleException.of(Reason.BASE_IDENTITY_INVALID, null, signals.roleArn, code,
                     "AssumeRoleWithWebIdentity into " + IrsaSignals.ROLE_ARN + "=" + signals.roleArn + " with the"
@@ -85,14 +85,19 @@ final class IrsaBaseIdentity implements BaseIdentity {
                             + ":sub = " + subject() + " and " + issuer() + ":aud = " + audience()
                             + ", and that OIDC provider must exist in account " + signals.accountId + ".", e);
         } catch (SdkClientException e) {
-            throw SdkClientException.builder()
-                    .message("AssumeRoleWithWebIdentity into " + IrsaSignals.ROLE_ARN + "=" + signals.roleArn
+            throw BaseIdentityException.of(BaseIdentityException.WEB_IDENTITY_STS,
+                    "AssumeRoleWithWebIdentity into " + IrsaSignals.ROLE_ARN + "=" + signals.roleArn
                             + ": STS at " + stsShown + " could not be reached (" + e.getClass().getSimpleName()
-                            + "); the broker retries.")
-                    .cause(e)
-                    .build();
+                            + "); the broker retries.", e);
         }
         Credentials c = response.credentials();
+        if (c == null || c.accessKeyId() == null || c.secretAccessKey() == null || c.sessionToken() == null
+                || c.expiration() == null) {
+            throw BaseIdentityException.of(BaseIdentityException.WEB_IDENTITY_STS,
+                    "AssumeRoleWithWebIdentity into " + IrsaSignals.ROLE_ARN + "=" + signals.roleArn + " at "
+                            + stsShown + " answered without complete credentials (AccessKeyId, SecretAccessKey,"
+                            + " SessionToken, Expiration); the broker retries.", null);
+        }
         return AwsSessionCredentials.builder()
                 .accessKeyId(c.accessKeyId())
                 .secretAccessKey(c.secretAccessKey())
@@ -132,6 +137,12 @@ final class IrsaBaseIdentity implements BaseIdentity {
     @Override
     public boolean roleSession() {
         return !direct;
+    }
+
+    /** The account of {@code AWS_ROLE_ARN}: checked against {@code OCEAN_AWS_EXPECTED_BASE_ACCOUNT} at build. */
+    @Override
+    public Optional<String> accountId() {
+        return Optional.of(signals.accountId);
     }
 
     @Override

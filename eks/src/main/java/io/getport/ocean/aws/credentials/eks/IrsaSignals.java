@@ -42,6 +42,15 @@ final class IrsaSignals {
         CHAINED
     }
 
+    /** One of the two variables is missing: IRSA is not configured (the AWS SDKs ignore a lone variable too). */
+    static final class Incomplete extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        Incomplete(String message) {
+            super(message);
+        }
+    }
+
     final Path tokenFile;
     final String roleArn;
     final String partition;
@@ -76,7 +85,7 @@ final class IrsaSignals {
         if (file.isEmpty() || role.isEmpty()) {
             String missing = file.isEmpty() && role.isEmpty() ? TOKEN_FILE + " and " + ROLE_ARN + " are"
                     : (file.isEmpty() ? TOKEN_FILE : ROLE_ARN) + " is";
-            throw new IllegalArgumentException(missing + " not set" + (file.isPresent() || role.isPresent()
+            throw new Incomplete(missing + " not set" + (file.isPresent() || role.isPresent()
                     ? " (IRSA needs both; the EKS pod identity webhook sets them for a service account with the"
                             + " eks.amazonaws.com/role-arn annotation)" : ""));
         }
@@ -90,7 +99,8 @@ final class IrsaSignals {
         Matcher arn = ROLE_ARN_PATTERN.matcher(role.get().trim());
         if (!arn.matches()) {
             throw EnvValues.invalid(EnvValues.label(ROLE_ARN, ROLE_ARN_PROPERTY),
-                    "must be an IAM role ARN (arn:aws:iam::123456789012:role/name)", role.get());
+                    "must be an IAM role ARN (arn:aws:iam::123456789012:role/name, name 1 to 64 of [\\w+=,.@-])",
+                    EnvValues.shownUri(role.get()));
         }
         return new IrsaSignals(path, arn);
     }

@@ -2,7 +2,6 @@ package io.getport.ocean.aws.credentials.eks;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+import io.getport.ocean.aws.credentials.spi.support.JsonFields;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -46,38 +45,31 @@ final class JwtClaims {
             throw new IllegalArgumentException("it is not a JWT (expected three dot-separated parts, found "
                     + parts.length + ")");
         }
-        Map<String, JsonNode> fields;
+        if (parts[1].length() > 16 * 1024) {
+            throw new IllegalArgumentException("it is not a JWT (the payload is larger than 16 KiB)");
+        }
+        JsonFields fields;
         try {
             String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
-            JsonNode node = JsonNode.parser().parse(payload);
-            fields = node.isObject() ? node.asObject() : null;
-        } catch (RuntimeException e) {
+            fields = JsonFields.parse(payload).orElse(null);
+        } catch (IllegalArgumentException e) {
             fields = null;
         }
         if (fields == null) {
             throw new IllegalArgumentException("it is not a JWT (the payload is not base64url-encoded JSON)");
         }
-        List<String> audiences = new ArrayList<>();
-        JsonNode aud = fields.get("aud");
-        if (aud != null && aud.isString()) {
-            audiences.add(aud.asString());
-        } else if (aud != null && aud.isArray()) {
-            for (JsonNode a : aud.asArray()) {
-                if (a.isString()) {
-                    audiences.add(a.asString());
-                }
-            }
-        }
-        Instant exp = null;
-        JsonNode expNode = fields.get("exp");
-        if (expNode != null && expNode.isNumber()) {
-            try {
-                exp = Instant.ofEpochSecond((long) Double.parseDouble(expNode.asNumber()));
-            } catch (NumberFormatException e) {
-                exp = null;
-            }
-        }
-        return new JwtClaims(text(fields, "iss"), text(fields, "sub"), audiences, exp);
+        List<String> audiences = fields.texts("aud").stream().map(JwtClaims::shown).filter(a -> a != null)
+                .limit(10).collect(java.util.stream.Collectors.toList());
+        Instant exp = fields.wholeNumber("exp")
+                .filter(seconds -> seconds >= 0 && seconds <= 253_402_300_799L)
+                .map(Instant::ofEpochSecond)
+                .orElse(null);
+        return new JwtClaims(shown(fields.text("iss")), shown(fields.text("sub")), audiences, exp);
+    }
+
+    /** A claim fit for messages: printable ASCII, at most 256 characters; anything else is dropped. */
+    private static String shown(String value) {
+        return value != null && value.length() <= 256 && value.matches("[\\x21-\\x7e]+") ? value : null;
     }
 
     /** The issuer without {@code https://}, as IAM condition keys use it. */
@@ -126,11 +118,6 @@ final class JwtClaims {
         return "iss=" + (issuer == null ? "(none)" : issuer) + ", sub=" + (subject == null ? "(none)" : subject)
                 + ", aud=" + (audiences.isEmpty() ? "(none)" : String.join(",", audiences)) + ", exp="
                 + (expiresAt == null ? "(none)" : expiresAt.toString());
-    }
-
-    private static String text(Map<String, JsonNode> fields, String name) {
-        JsonNode node = fields.get(name);
-        return node != null && node.isString() && !node.asString().isBlank() ? node.asString() : null;
     }
 
     @Override

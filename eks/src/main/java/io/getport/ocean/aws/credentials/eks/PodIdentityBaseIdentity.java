@@ -2,6 +2,7 @@ package io.getport.ocean.aws.credentials.eks;
 
 import io.getport.ocean.aws.credentials.spi.support.RefreshingCredentials;
 import io.getport.ocean.aws.credentials.spi.BaseIdentity;
+import io.getport.ocean.aws.credentials.spi.BaseIdentityException;
 import io.getport.ocean.aws.credentials.spi.TrustPolicies;
 import java.time.Clock;
 import java.util.Map;
@@ -18,7 +19,8 @@ final class PodIdentityBaseIdentity implements BaseIdentity {
 
     PodIdentityBaseIdentity(PodIdentityCredentialsClient client, Clock clock) {
         this.client = client;
-        this.provider = new RefreshingCredentials(client.toString(), client::fetch, clock);
+        this.provider = new RefreshingCredentials(BaseIdentityException.POD_IDENTITY_AGENT, client.toString(),
+                client::fetch, clock, client.maxFetchTime());
     }
 
     @Override

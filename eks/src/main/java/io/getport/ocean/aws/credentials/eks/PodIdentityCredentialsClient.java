@@ -2,16 +2,17 @@ package io.getport.ocean.aws.credentials.eks;
 
 import io.getport.ocean.aws.credentials.spi.support.ContainerCredentialsJson;
 import io.getport.ocean.aws.credentials.spi.support.LocalHttp;
+import io.getport.ocean.aws.credentials.spi.support.TokenFiles;
+import io.getport.ocean.aws.credentials.spi.BaseIdentityException;
 import io.getport.ocean.aws.credentials.spi.support.EnvValues;
 import io.getport.ocean.aws.credentials.ReadRoleException;
 import io.getport.ocean.aws.credentials.ReadRoleException.Reason;
 import io.getport.ocean.aws.credentials.RuntimeEnvironment;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * Fetches credentials from the EKS Pod Identity agent (container credentials protocol: {@code GET} with the service
@@ -37,39 +38,44 @@ final class PodIdentityCredentialsClient {
         return shown;
     }
 
+    /** The longest one {@link #fetch()} takes: the token file's read deadline plus the call's deadline, plus slack. */
+    Duration maxFetchTime() {
+        return signals.timeout.plus(TokenFiles.READ_DEADLINE).plusSeconds(1);
+    }
+
     AwsSessionCredentials fetch() {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Accept", "application/json");
-        headers.put("Authorization", token());
+        String token = token();
+        headers.put("Authorization", token);
         LocalHttp.Response response;
         try {
             response = LocalHttp.get(signals.callUri, headers, signals.timeout);
         } catch (IOException e) {
-            throw SdkClientException.builder()
-                    .message("The EKS Pod Identity agent at " + shown + " could not be reached: "
-                            + LocalHttp.describe(e, signals.timeout) + ". Check that the eks-pod-identity-agent"
-                            + " add-on (a DaemonSet) runs on this node; the broker retries. The per-call timeout is "
-                            + EnvValues.label(EnvValues.TIMEOUT_VARIABLE, EnvValues.TIMEOUT_PROPERTY) + ".")
-                    .cause(e)
-                    .build();
+            throw BaseIdentityException.of(BaseIdentityException.POD_IDENTITY_AGENT, "The EKS Pod Identity agent at "
+                    + shown + " (" + PodIdentitySignals.FULL_URI + ") failed: " + LocalHttp.describe(e,
+                            signals.timeout) + ". Check that the eks-pod-identity-agent add-on (a DaemonSet) runs on"
+                    + " this node; the broker retries. The deadline of one call is "
+                    + EnvValues.label(EnvValues.TIMEOUT_VARIABLE, EnvValues.TIMEOUT_PROPERTY) + ".", e);
         }
+        String said = ContainerCredentialsJson.errorSummary(response.body(), token);
         if (response.status() == 200) {
             return parse(response.body());
         }
-        if (response.status() >= 500) {
-            throw SdkClientException.create("The EKS Pod Identity agent at " + shown + " answered HTTP "
-                    + response.status() + errorCode(response.body()) + "; the broker retries.");
+        if (response.status() >= 500 || response.status() == 429) {
+            throw BaseIdentityException.of(BaseIdentityException.POD_IDENTITY_AGENT, "The EKS Pod Identity agent at "
+                    + shown + " answered HTTP " + response.status() + said + "; the broker retries.", null);
         }
         if (response.status() == 401 || response.status() == 403) {
             throw ReadRoleException.of(Reason.BASE_IDENTITY_INVALID, null, null, "HTTP" + response.status(),
                     "The EKS Pod Identity agent at " + shown + " refused the service account token from "
-                            + tokenSource() + " with HTTP " + response.status() + errorCode(response.body())
+                            + tokenSource() + " with HTTP " + response.status() + said
                             + ": the token may be stale or not the projected eks-pod-identity-token (audience"
                             + " pods.eks.amazonaws.com).", null);
         }
         throw ReadRoleException.of(Reason.BASE_IDENTITY_INVALID, null, null, "HTTP" + response.status(),
                 "The EKS Pod Identity agent at " + shown + " answered HTTP " + response.status()
-                        + errorCode(response.body()) + ": it has no credentials for this pod. Check that the pod's"
+                        + said + ": it has no credentials for this pod. Check that the pod's"
                         + " service account has a Pod Identity association (aws eks list-pod-identity-associations)"
                         + " and that the associated role trusts pods.eks.amazonaws.com (sts:AssumeRole,"
                         + " sts:TagSession).", null);
@@ -80,43 +86,25 @@ final class PodIdentityCredentialsClient {
                 : PodIdentitySignals.TOKEN;
     }
 
-    /** The token, re-read on every call. */
+    /** The token, re-read on every call (the file with a size and time bound). */
     private String token() {
-        String token;
         if (signals.tokenFile != null) {
-            try {
-                token = environment.readFile(signals.tokenFile);
-            } catch (UncheckedIOException e) {
-                throw ReadRoleException.of(Reason.BASE_IDENTITY_INVALID, null, null, "TokenFileUnreadable",
-                        "Cannot read the EKS Pod Identity token: " + tokenSource() + " ("
-                                + e.getCause().getClass().getSimpleName() + "). Check that the projected volume is"
-                                + " mounted and readable by this process.", null);
-            }
-        } else {
-            token = environment.setting(PodIdentitySignals.TOKEN, PodIdentitySignals.TOKEN_PROPERTY).orElse("");
+            return TokenFiles.read(environment, signals.tokenFile, "the EKS Pod Identity token",
+                    PodIdentitySignals.TOKEN_FILE, "Check that the projected volume is mounted and readable by this"
+                            + " process.");
         }
-        token = token.trim();
-        if (token.isEmpty() || token.indexOf('\n') >= 0 || token.indexOf('\r') >= 0) {
-            throw ReadRoleException.of(Reason.BASE_IDENTITY_INVALID, null, null, "TokenInvalid",
-                    "The EKS Pod Identity token from " + tokenSource() + (token.isEmpty() ? " is empty."
-                            : " contains a line break; it must be a single line."), null);
-        }
-        return token;
+        return TokenFiles.validate(environment.setting(PodIdentitySignals.TOKEN, PodIdentitySignals.TOKEN_PROPERTY)
+                .orElse(""), "the EKS Pod Identity token", PodIdentitySignals.TOKEN);
     }
 
     private AwsSessionCredentials parse(String body) {
         return ContainerCredentialsJson.parse(body, "OceanEksPodIdentity", this::notCredentials).credentials();
     }
 
-    private SdkClientException notCredentials(String what) {
-        return SdkClientException.create("The EKS Pod Identity agent at " + shown + " answered HTTP 200, but the"
-                + " answer " + what + " (expected AccessKeyId, SecretAccessKey, Token, Expiration); the broker"
-                + " retries.");
-    }
-
-    /** {@code " (code: message)"} from the agent's JSON error, bounded; empty otherwise. */
-    private static String errorCode(String body) {
-        return ContainerCredentialsJson.errorSummary(body);
+    private BaseIdentityException notCredentials(String what) {
+        return BaseIdentityException.of(BaseIdentityException.POD_IDENTITY_AGENT, "The EKS Pod Identity agent at "
+                + shown + " answered HTTP 200 with a body that " + what + " (expected a JSON object with"
+                + " AccessKeyId, SecretAccessKey, Token, Expiration); the broker retries.", null);
     }
 
     @Override

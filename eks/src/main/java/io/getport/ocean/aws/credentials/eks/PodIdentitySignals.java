@@ -28,6 +28,15 @@ final class PodIdentitySignals {
     static final String AGENT_HOST_V4 = "169.254.170.23";
     static final String AGENT_HOST_V6 = "fd00:ec2::23";
 
+    /** {@link #FULL_URI} is set but is not a URI at all: a present, malformed signal. */
+    static final class Malformed extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        Malformed(String message) {
+            super(message);
+        }
+    }
+
     /** The URI as configured (the agent's); shown in messages. */
     final URI agentUri;
     /** The URI actually called: {@link #agentUri}, or its path on the override endpoint. */
@@ -65,9 +74,14 @@ final class PodIdentitySignals {
         try {
             uri = new URI(full.get().trim());
         } catch (URISyntaxException e) {
-            throw EnvValues.invalid(EnvValues.label(FULL_URI, FULL_URI_PROPERTY), "must be a valid URI", full.get());
+            throw new Malformed(EnvValues.label(FULL_URI, FULL_URI_PROPERTY) + " must be a valid URI (was '"
+                    + EnvValues.shownUri(full.get()) + "')");
         }
         String host = host(uri);
+        if (agentHost(host) && uri.getRawUserInfo() != null) {
+            throw new Malformed(EnvValues.label(FULL_URI, FULL_URI_PROPERTY) + " must not contain user info (was '"
+                    + shown(uri) + "')");
+        }
         if (!"http".equalsIgnoreCase(uri.getScheme()) || !agentHost(host)) {
             throw new IllegalArgumentException(FULL_URI + " is " + shown(uri) + ", not the EKS Pod Identity agent"
                     + " (http://" + AGENT_HOST_V4 + " or http://[" + AGENT_HOST_V6 + "])");
@@ -123,15 +137,16 @@ final class PodIdentitySignals {
             URI uri = new URI(t);
             InetAddress address = literal(host(uri));
             boolean loopback = "localhost".equals(host(uri)) || (address != null && address.isLoopbackAddress());
-            if ("http".equalsIgnoreCase(uri.getScheme()) && loopback
+            if ("http".equalsIgnoreCase(uri.getScheme()) && loopback && uri.getRawUserInfo() == null
                     && (uri.getRawPath() == null || uri.getRawPath().isEmpty()) && uri.getRawQuery() == null) {
                 return uri;
             }
         } catch (URISyntaxException e) {
             // reported below
         }
-        throw EnvValues.invalid(label, "must be http://<loopback address>[:port] with no path (it is for tests and"
-                + " local agents; production uses " + FULL_URI + " as EKS sets it)", text);
+        throw EnvValues.invalid(label, "must be http://<loopback address>[:port] with no user info, path or query (it"
+                + " is for tests and local agents; production uses " + FULL_URI + " as EKS sets it)",
+                EnvValues.shownUri(text));
     }
 
     static String host(URI uri) {

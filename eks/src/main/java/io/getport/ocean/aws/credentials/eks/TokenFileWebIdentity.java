@@ -4,7 +4,7 @@ import io.getport.ocean.aws.credentials.ReadRoleException;
 import io.getport.ocean.aws.credentials.ReadRoleException.Reason;
 import io.getport.ocean.aws.credentials.RuntimeEnvironment;
 import io.getport.ocean.aws.credentials.spi.WebIdentity;
-import java.io.UncheckedIOException;
+import io.getport.ocean.aws.credentials.spi.support.TokenFiles;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -71,21 +71,9 @@ final class TokenFileWebIdentity implements WebIdentity {
     }
 
     private String read() {
-        String token;
-        try {
-            token = environment.readFile(file).trim();
-        } catch (UncheckedIOException e) {
-            throw ReadRoleException.of(Reason.BASE_IDENTITY_INVALID, null, null, "TokenFileUnreadable",
-                    "Cannot read the web identity token: " + IrsaSignals.TOKEN_FILE + "=" + file + " ("
-                            + e.getCause().getClass().getSimpleName() + "). Check that the pod's service account has"
-                            + " the eks.amazonaws.com/role-arn annotation, so that the token is projected there, and"
-                            + " that this process may read it.", null);
-        }
-        if (token.isEmpty()) {
-            throw ReadRoleException.of(Reason.BASE_IDENTITY_INVALID, null, null, "TokenInvalid",
-                    "The web identity token file " + IrsaSignals.TOKEN_FILE + "=" + file + " is empty.", null);
-        }
-        return token;
+        return TokenFiles.read(environment, file, "the web identity token", IrsaSignals.TOKEN_FILE,
+                "Check that the pod's service account has the eks.amazonaws.com/role-arn annotation, so that the"
+                        + " token is projected there, and that this process may read it.");
     }
 
     private JwtClaims decode(String token) {

@@ -169,11 +169,14 @@ class EksIrsaIdentitySourceTest {
     }
 
     @Test
-    void detect_roleArnNotARoleArn_notFoundNamingTheVariable() {
+    void detect_roleArnNotARoleArn_foundInvalidNamingTheVariable() {
         Detection d = new EksIrsaIdentitySource().detect(env("arn:aws:iam::111111111111:user/bob"), false);
 
-        assertThat(d.reason()).isEqualTo("AWS_ROLE_ARN (aws.roleArn) must be an IAM role ARN"
-                + " (arn:aws:iam::123456789012:role/name) (was 'arn:aws:iam::111111111111:user/bob')");
+        // Fail closed: found, so that opening (and build()) fails naming the variable.
+        assertThat(d.found()).isTrue();
+        assertThat(d.reason()).isEqualTo("the IRSA variables are set but invalid, so no other source is tried:"
+                + " AWS_ROLE_ARN (aws.roleArn) must be an IAM role ARN (arn:aws:iam::123456789012:role/name, name 1"
+                + " to 64 of [\\w+=,.@-]) (was 'arn:aws:iam::111111111111:user/bob')");
     }
 
     @Test
@@ -194,7 +197,8 @@ class EksIrsaIdentitySourceTest {
                 "AWS_ROLE_ARN", POD_ROLE), Map.of());
 
         assertThat(new EksIrsaIdentitySource().detect(e, false).reason())
-                .contains("the token file cannot be read (NoSuchFileException)");
+                .contains("the token file is unusable", "AWS_WEB_IDENTITY_TOKEN_FILE=/nonexistent/token",
+                        "(NoSuchFileException)");
         assertThatThrownBy(() -> broker(e))
                 .isInstanceOf(ReadRoleException.class)
                 .hasMessageContaining("Cannot read the web identity token:")

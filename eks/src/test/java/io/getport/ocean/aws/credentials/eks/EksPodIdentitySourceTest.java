@@ -73,7 +73,7 @@ class EksPodIdentitySourceTest {
         assertThatThrownBy(() -> source.open(e, source.detect(e, false), context()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("OCEAN_AWS_EKS_POD_IDENTITY_ENDPOINT (ocean.aws.eksPodIdentityEndpoint) must"
-                        + " be http://<loopback address>[:port] with no path");
+                        + " be http://<loopback address>[:port] with no user info, path or query");
     }
 
     @Test

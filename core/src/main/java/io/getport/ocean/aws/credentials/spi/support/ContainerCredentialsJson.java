@@ -1,16 +1,14 @@
 package io.getport.ocean.aws.credentials.spi.support;
 
+import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.Map;
 import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
  * The JSON that the ECS agent and the EKS Pod Identity agent answer with ({@code AccessKeyId}, {@code SecretAccessKey},
  * {@code Token}, {@code Expiration}, optional {@code RoleArn} and {@code AccountId}), and their JSON error bodies.
- * Stateless and thread safe.
+ * Parsed with {@link JsonFields} (Jackson, bounded). Stateless and thread safe.
  */
 public final class ContainerCredentialsJson {
     private static final int MAX_ERROR = 200;
@@ -46,81 +44,114 @@ public final class ContainerCredentialsJson {
     }
 
     /**
-     * Parses a 200 answer.
+     * Parses a 200 answer. The three secrets must be printable ASCII (no control characters, as AWS issues them); the
+     * {@code Expiration} an ISO-8601 instant; {@code AccountId}, when present, twelve digits; {@code RoleArn}, when
+     * present, an IAM role ARN of printable ASCII without spaces.
      *
      * @param body the answer (it holds secrets: never put it in a message)
      * @param providerName the name the SDK shows for these credentials
-     * @param notCredentials turns "what is wrong with the answer" into the exception to throw
+     * @param notCredentials turns "what is wrong with the answer" (never quoting it) into the exception to throw
      */
     public static Parsed parse(String body, String providerName, Function<String, RuntimeException> notCredentials) {
-        Map<String, JsonNode> fields;
-        try {
-            JsonNode node = JsonNode.parser().parse(body);
-            fields = node.isObject() ? node.asObject() : null;
-        } catch (RuntimeException e) {
-            fields = null;
-        }
-        if (fields == null) {
-            throw notCredentials.apply("is not a JSON object");
-        }
-        String accessKeyId = text(fields, "AccessKeyId");
-        String secretAccessKey = text(fields, "SecretAccessKey");
-        String token = text(fields, "Token");
+        JsonFields fields = JsonFields.parse(body).orElseThrow(() -> notCredentials.apply("is not a JSON object"));
+        String accessKeyId = fields.text("AccessKeyId");
+        String secretAccessKey = fields.text("SecretAccessKey");
+        String token = fields.text("Token");
         if (accessKeyId == null || secretAccessKey == null || token == null) {
-            throw notCredentials.apply("lacks AccessKeyId, SecretAccessKey or Token");
+            throw notCredentials.apply("lacks AccessKeyId, SecretAccessKey or Token (as non-empty strings)");
+        }
+        if (!printable(accessKeyId) || !printable(secretAccessKey) || !printable(token)) {
+            throw notCredentials.apply("has an AccessKeyId, SecretAccessKey or Token with control, space or non-ASCII"
+                    + " characters");
         }
         AwsSessionCredentials.Builder credentials = AwsSessionCredentials.builder()
                 .accessKeyId(accessKeyId)
                 .secretAccessKey(secretAccessKey)
                 .sessionToken(token)
                 .providerName(providerName);
-        String expiration = text(fields, "Expiration");
+        String expiration = fields.text("Expiration");
         if (expiration != null) {
-            try {
-                credentials.expirationTime(Instant.parse(expiration));
-            } catch (DateTimeParseException e) {
-                throw notCredentials.apply("has an Expiration that is not an ISO-8601 time");
-            }
+            credentials.expirationTime(instant(expiration, notCredentials));
+        } else if (fields.has("Expiration")) {
+            throw notCredentials.apply("has an Expiration that is not an ISO-8601 time string");
         }
-        String accountId = text(fields, "AccountId");
+        String accountId = fields.text("AccountId");
         if (accountId != null) {
+            if (!accountId.matches("[0-9]{12}")) {
+                throw notCredentials.apply("has an AccountId that is not twelve digits");
+            }
             credentials.accountId(accountId);
         }
-        return new Parsed(credentials.build(), text(fields, "RoleArn"), accountId);
+        String roleArn = fields.text("RoleArn");
+        if (roleArn != null && !(roleArn.startsWith("arn:") && printable(roleArn) && roleArn.length() <= 2048)) {
+            throw notCredentials.apply("has a RoleArn that is not an ARN");
+        }
+        return new Parsed(credentials.build(), roleArn, accountId);
+    }
+
+    /** Parses an ISO-8601 instant; bounded to years 1970 to 9999 so that no later arithmetic overflows. */
+    public static Instant instant(String text, Function<String, RuntimeException> notCredentials) {
+        Instant instant;
+        try {
+            instant = Instant.parse(text);
+        } catch (DateTimeException e) {
+            throw notCredentials.apply("has an Expiration that is not an ISO-8601 time");
+        }
+        if (instant.isBefore(Instant.EPOCH) || instant.isAfter(Instant.parse("9999-12-31T23:59:59Z"))) {
+            throw notCredentials.apply("has an Expiration outside the years 1970 to 9999");
+        }
+        return instant;
+    }
+
+    /** Whether {@code text} is printable ASCII without spaces (what AWS access keys, secrets and tokens are). */
+    public static boolean printable(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c <= 0x20 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
      * {@code " (code: message)"} from an agent's JSON error body ({@code code}/{@code Code},
-     * {@code message}/{@code Message}), at most 200 characters; empty when the body is not such an error.
+     * {@code message}/{@code Message}), at most 200 characters, control characters replaced; empty when the body is
+     * not such an error.
      */
     public static String errorSummary(String body) {
-        try {
-            JsonNode node = JsonNode.parser().parse(body);
-            if (!node.isObject()) {
-                return "";
-            }
-            Map<String, JsonNode> fields = node.asObject();
-            String code = text(fields, "code");
-            if (code == null) {
-                code = text(fields, "Code");
-            }
-            String message = text(fields, "message");
-            if (message == null) {
-                message = text(fields, "Message");
-            }
-            if (code == null && message == null) {
-                return "";
-            }
-            String out = (code == null ? "" : code) + (code != null && message != null ? ": " : "")
-                    + (message == null ? "" : message);
-            return " (" + (out.length() > MAX_ERROR ? out.substring(0, MAX_ERROR) + "\u2026" : out) + ")";
-        } catch (RuntimeException e) {
-            return "";
-        }
+        return errorSummary(body, null);
     }
 
-    private static String text(Map<String, JsonNode> fields, String name) {
-        JsonNode node = fields.get(name);
-        return node != null && node.isString() && !node.asString().isBlank() ? node.asString() : null;
+    /**
+     * {@link #errorSummary(String)}, or empty when the summary contains {@code secret} (an agent that echoes the
+     * token it was sent must not make us print it).
+     */
+    public static String errorSummary(String body, String secret) {
+        String summary = summary(body);
+        return secret != null && !secret.isEmpty() && summary.contains(secret) ? " (error text withheld: it quotes"
+                + " the token)" : summary;
+    }
+
+    private static String summary(String body) {
+        JsonFields fields = JsonFields.parse(body).orElse(null);
+        if (fields == null) {
+            return "";
+        }
+        String code = fields.text("code");
+        if (code == null) {
+            code = fields.text("Code");
+        }
+        String message = fields.text("message");
+        if (message == null) {
+            message = fields.text("Message");
+        }
+        if (code == null && message == null) {
+            return "";
+        }
+        String out = (code == null ? "" : code) + (code != null && message != null ? ": " : "")
+                + (message == null ? "" : message);
+        out = out.replaceAll("[\\p{Cntrl}\\p{Cf}]", "?");
+        return " (" + (out.length() > MAX_ERROR ? out.substring(0, MAX_ERROR) + "\u2026" : out) + ")";
     }
 }

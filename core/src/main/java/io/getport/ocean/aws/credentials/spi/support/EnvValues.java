@@ -72,6 +72,33 @@ public final class EnvValues {
         throw invalid(label, "must be true or false", text);
     }
 
+    /**
+     * A URI as messages may show it: any user info (which may hold a password) replaced by {@code ***}, control
+     * characters replaced by {@code ?}, and at most 200 characters. Works on text that is not a valid URI too.
+     */
+    public static String shownUri(String text) {
+        if (text == null) {
+            return "null";
+        }
+        String t = text.trim();
+        int scheme = t.indexOf("//");
+        int start = scheme >= 0 ? scheme + 2 : 0;
+        int end = t.length();
+        for (int i = start; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c == '/' || c == '?' || c == '#') {
+                end = i;
+                break;
+            }
+        }
+        int at = t.lastIndexOf('@', end - 1);
+        if (at >= start) {
+            t = t.substring(0, start) + "***" + t.substring(at);
+        }
+        t = t.replaceAll("[\\p{Cntrl}\\p{Cf}]", "?");
+        return t.length() > 200 ? t.substring(0, 200) + "\u2026" : t;
+    }
+
     /** {@code SETTING rule (was 'value')}, as core's validation messages read. Never pass a secret value. */
     public static IllegalArgumentException invalid(String label, String rule, String value) {
         return new IllegalArgumentException(label + " " + rule + " (was " + (value == null ? "null" : "'" + value + "'")

@@ -1,23 +1,36 @@
 package io.getport.ocean.aws.credentials.spi.support;
 
+import io.getport.ocean.aws.credentials.spi.BaseIdentityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Caches base credentials and fetches new ones when less than {@link #PREFETCH} is left. When a fetch fails while
  * the cached credentials still have more than {@link #STALE} left, it keeps serving them (the agent may be restarting)
  * and logs once per episode.
  *
- * <p>Thread safe. A call with fresh credentials takes no lock and reads the clock once; at most one fetch runs at a
- * time. Time comes from the broker's clock.
+ * <p><b>Single flight without a lock across the call.</b> One caller runs the fetch (a local call bounded by its own
+ * total deadline) in its own thread; the others do not queue on a lock behind it: a caller that still has usable
+ * cached credentials gets them at once, and a caller without waits for that one fetch's outcome for at most
+ * {@code maxWait}, then fails with a {@link BaseIdentityException}. So one slow answer from an agent delays only the
+ * callers that have nothing else to use, and only until the deadline; the next call after it fetches again.
+ *
+ * <p>Thread safe. A call with fresh credentials takes no lock and reads the clock once. Time comes from the broker's
+ * clock; waiting uses real time.
  */
 public final class RefreshingCredentials implements AwsCredentialsProvider {
     /** Fetch anew when less than this is left. */
@@ -31,54 +44,122 @@ public final class RefreshingCredentials implements AwsCredentialsProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.getport.ocean.aws.credentials.runtime");
 
+    private final String component;
     private final String description;
     private final Supplier<AwsSessionCredentials> fetch;
     private final Clock clock;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final Duration maxWait;
+    private final Object lock = new Object();
+    private final AtomicBoolean failing = new AtomicBoolean();
     private volatile Entry current;
-    private boolean failing;
+    /** The fetch in flight, if any. Guarded by {@link #lock}. */
+    private CompletableFuture<Entry> inFlight;
 
-    public RefreshingCredentials(String description, Supplier<AwsSessionCredentials> fetch, Clock clock) {
-        this.description = description;
-        this.fetch = fetch;
-        this.clock = clock;
+    /**
+     * Creates one.
+     *
+     * @param component the component that serves the credentials, for failures
+     *     ({@link BaseIdentityException#ECS_AGENT}, ...)
+     * @param description what fetches, for logs and {@link #toString()} (no secrets)
+     * @param fetch fetches credentials; must end within {@code maxWait} (its calls have total deadlines)
+     * @param clock the broker's clock
+     * @param maxWait how long a caller without usable credentials waits for another caller's fetch
+     */
+    public RefreshingCredentials(String component, String description, Supplier<AwsSessionCredentials> fetch,
+            Clock clock, Duration maxWait) {
+        this.component = Objects.requireNonNull(component, "component");
+        this.description = Objects.requireNonNull(description, "description");
+        this.fetch = Objects.requireNonNull(fetch, "fetch");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
     }
 
     @Override
     public AwsCredentials resolveCredentials() {
         Entry entry = current;
-        if (entry != null && clock.instant().isBefore(entry.refreshAt)) {
+        Instant now = clock.instant();
+        if (entry != null && now.isBefore(entry.refreshAt)) {
             return entry.credentials;
         }
-        lock.lock();
-        try {
-            Instant now = clock.instant();
+        CompletableFuture<Entry> fetching;
+        boolean mine = false;
+        synchronized (lock) {
             entry = current;
             if (entry != null && now.isBefore(entry.refreshAt)) {
                 return entry.credentials;
             }
-            try {
-                AwsSessionCredentials fresh = fetch.get();
-                current = Entry.of(fresh, now);
-                if (failing) {
-                    failing = false;
-                    LOG.info("base credentials refresh recovered source=\"{}\"", description);
-                }
-                return fresh;
-            } catch (RuntimeException e) {
-                if (entry != null && now.isBefore(entry.staleAt)) {
-                    if (!failing) {
-                        failing = true;
-                        LOG.warn("base credentials refresh failed; serving cached credentials source=\"{}\""
-                                + " expires={} detail=\"{}\"", description, entry.expiration, e.getMessage());
-                    }
-                    return entry.credentials;
-                }
-                throw e;
+            fetching = inFlight;
+            if (fetching == null) {
+                fetching = new CompletableFuture<>();
+                inFlight = fetching;
+                mine = true;
             }
-        } finally {
-            lock.unlock();
         }
+        boolean usable = entry != null && now.isBefore(entry.staleAt);
+        if (mine) {
+            return runFetch(fetching, entry, now, usable);
+        }
+        if (usable) {
+            return entry.credentials;
+        }
+        try {
+            return fetching.get(maxWait.toMillis(), TimeUnit.MILLISECONDS).credentials;
+        } catch (TimeoutException e) {
+            throw BaseIdentityException.of(component, "Waited " + maxWait.toMillis() + " ms for " + description
+                    + " to answer another caller's request; the " + component + " is slow. The broker retries.",
+                    null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw BaseIdentityException.of(component, "Interrupted while waiting for " + description, e);
+        } catch (ExecutionException e) {
+            throw asRuntime(e.getCause());
+        }
+    }
+
+    private AwsCredentials runFetch(CompletableFuture<Entry> fetching, Entry entry, Instant now, boolean usable) {
+        Entry fresh;
+        try {
+            fresh = Entry.of(fetch.get(), now);
+        } catch (RuntimeException | Error e) {
+            RuntimeException failure = e instanceof Error ? BaseIdentityException.of(component, description
+                    + " failed: " + e.getClass().getSimpleName(), null) : asRuntime(e);
+            finish(fetching, null, failure);
+            if (usable) {
+                if (failing.compareAndSet(false, true)) {
+                    LOG.warn("base credentials refresh failed; serving cached credentials source=\"{}\""
+                            + " expires={} detail=\"{}\"", description, entry.expiration, failure.getMessage());
+                }
+                return entry.credentials;
+            }
+            throw failure;
+        }
+        current = fresh;
+        finish(fetching, fresh, null);
+        if (failing.compareAndSet(true, false)) {
+            LOG.info("base credentials refresh recovered source=\"{}\"", description);
+        }
+        return fresh.credentials;
+    }
+
+    private void finish(CompletableFuture<Entry> fetching, Entry fresh, RuntimeException failure) {
+        synchronized (lock) {
+            if (inFlight == fetching) {
+                inFlight = null;
+            }
+        }
+        if (failure == null) {
+            fetching.complete(fresh);
+        } else {
+            fetching.completeExceptionally(failure);
+        }
+    }
+
+    /** SDK exceptions as they are; anything else (a bug, an unexpected answer) as a {@link BaseIdentityException}. */
+    private RuntimeException asRuntime(Throwable t) {
+        if (t instanceof SdkException) {
+            return (SdkException) t;
+        }
+        return BaseIdentityException.of(component, description + " failed: " + t.getClass().getSimpleName(), t);
     }
 
     /** The expiration of the cached credentials, if any were fetched. */
