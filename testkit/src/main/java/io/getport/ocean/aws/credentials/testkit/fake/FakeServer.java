@@ -293,6 +293,30 @@ public abstract sealed class FakeServer implements AutoCloseable
                 fault = Fault.none();
             } else if (fault.isClose()) {
                 return;
+            } else if (fault.isTrickle()) {
+                trickle(exchange, fault);
+                return;
+            } else if (fault.isHeadersThenHang()) {
+                exchange.getResponseHeaders().set("Content-Type", fault.contentType());
+                exchange.sendResponseHeaders(200, fault.statusCode());
+                exchange.getResponseBody().flush();
+                hang();
+                return;
+            } else if (fault.isCloseEarly()) {
+                exchange.getResponseHeaders().set("Content-Type", fault.contentType());
+                exchange.sendResponseHeaders(200, fault.statusCode());
+                OutputStream out = exchange.getResponseBody();
+                out.write(fault.body().getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                // Dropping the connection with the declared length unsent (exchange.close() in serve).
+                return;
+            } else if (fault.isChunked()) {
+                exchange.getResponseHeaders().set("Content-Type", fault.contentType());
+                exchange.sendResponseHeaders(fault.statusCode(), 0);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(fault.body().getBytes(StandardCharsets.UTF_8));
+                }
+                return;
             } else if (fault.isStatus()) {
                 send(exchange, Response.of(fault.statusCode(), fault.contentType(), fault.body()));
                 return;
@@ -301,6 +325,23 @@ public abstract sealed class FakeServer implements AutoCloseable
                 return;
             }
         }
+    }
+
+    /** Headers at once, then one byte per interval until done, the client leaves, or the server closes. */
+    private void trickle(HttpExchange exchange, Fault fault) throws IOException {
+        byte[] body = fault.body().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", fault.contentType());
+        exchange.sendResponseHeaders(fault.statusCode(), body.length == 0 ? -1 : body.length);
+        OutputStream out = exchange.getResponseBody();
+        out.flush();
+        for (byte b : body) {
+            if (!pause(fault.delayDuration())) {
+                return;
+            }
+            out.write(b);
+            out.flush();
+        }
+        out.close();
     }
 
     private RecordedRequest record(HttpExchange exchange) throws IOException {

@@ -11,7 +11,7 @@ import java.util.Objects;
  */
 public final class Fault {
 
-    private enum Kind { NONE, STATUS, DELAY, HANG, CLOSE }
+    private enum Kind { NONE, STATUS, DELAY, HANG, CLOSE, TRICKLE, HEADERS_THEN_HANG, CLOSE_EARLY, CHUNKED }
 
     private static final Fault NONE = new Fault(Kind.NONE, 0, null, null, null, null);
     private static final Fault HANG = new Fault(Kind.HANG, 0, null, null, null, null);
@@ -78,6 +78,73 @@ public final class Fault {
         return CLOSE;
     }
 
+    /**
+     * Sends the status line and headers at once (declaring the body's length), then the body one byte every
+     * {@code interval}, until it is sent, the client goes away, or the server closes: the slow answer that a per-read
+     * timeout never ends.
+     */
+    public static Fault trickle(Duration interval, int status, String contentType, String body) {
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("interval must be positive, was " + interval);
+        }
+        status(status, contentType, body);
+        return new Fault(Kind.TRICKLE, status, contentType, body, interval, null);
+    }
+
+    /**
+     * Sends a 200 status line and headers declaring {@code declaredLength} bytes of body, then nothing until
+     * {@link FakeServer#releaseHangs()} or {@link FakeServer#close()} (then drops the connection).
+     */
+    public static Fault headersThenHang(int declaredLength) {
+        if (declaredLength < 1) {
+            throw new IllegalArgumentException("declaredLength must be at least 1, was " + declaredLength);
+        }
+        // For this kind, "status" holds the declared length (the status sent is 200).
+        return new Fault(Kind.HEADERS_THEN_HANG, declaredLength, "application/json", "", null, null);
+    }
+
+    /**
+     * Sends a 200 status line and headers declaring {@code declaredLength} bytes, then {@code partialBody} (shorter),
+     * then closes the connection.
+     */
+    public static Fault closeEarly(int declaredLength, String partialBody) {
+        if (partialBody.length() >= declaredLength) {
+            throw new IllegalArgumentException("partialBody must be shorter than declaredLength");
+        }
+        // For this kind, "status" holds the declared length (the status sent is 200).
+        return new Fault(Kind.CLOSE_EARLY, declaredLength, "application/json", partialBody, null, null);
+    }
+
+    /** Answers {@code status} with this body in chunked transfer encoding (no Content-Length). */
+    public static Fault chunked(int status, String contentType, String body) {
+        status(status, contentType, body);
+        return new Fault(Kind.CHUNKED, status, contentType, body, null, null);
+    }
+
+    /** A 200 JSON answer of {@code bytes} bytes (a JSON object with one long string), with a Content-Length. */
+    public static Fault oversized(int bytes) {
+        if (bytes < 16) {
+            throw new IllegalArgumentException("bytes must be at least 16, was " + bytes);
+        }
+        return status(200, "application/json", "{\"Padding\":\"" + "x".repeat(bytes - 14) + "\"}");
+    }
+
+    boolean isTrickle() {
+        return kind == Kind.TRICKLE;
+    }
+
+    boolean isHeadersThenHang() {
+        return kind == Kind.HEADERS_THEN_HANG;
+    }
+
+    boolean isCloseEarly() {
+        return kind == Kind.CLOSE_EARLY;
+    }
+
+    boolean isChunked() {
+        return kind == Kind.CHUNKED;
+    }
+
     /** Whether this is {@link #none()}. */
     public boolean isNone() {
         return kind == Kind.NONE;
@@ -126,6 +193,8 @@ public final class Fault {
                 return "Fault[status " + status + "]";
             case DELAY:
                 return "Fault[delay " + delay + " then " + then + "]";
+            case TRICKLE:
+                return "Fault[trickle " + status + " every " + delay + "]";
             default:
                 return "Fault[" + kind.name().toLowerCase(java.util.Locale.ROOT) + "]";
         }
