@@ -72,7 +72,7 @@ final class InstanceProfileCredentials {
     private AwsSessionCredentials parse(String role, String body) {
         JsonFields fields = JsonFields.parse(body).orElse(null);
         if (fields == null) {
-            throw notCredentials(role, "is not a JSON object");
+            throw notCredentials(role, ContainerCredentialsJson.NOT_JSON);
         }
         String code = fields.text("Code");
         if (code != null && !code.equals("Success")) {

@@ -122,8 +122,8 @@ final class EcsSignals {
     private static URI relativeUri(RuntimeEnvironment env, String relative) {
         String label = EnvValues.label(RELATIVE_URI, RELATIVE_URI_PROPERTY);
         if (!relative.startsWith("/") || relative.startsWith("//")) {
-            throw EnvValues.invalid(label, "must be a path starting with a single '/'",
-                    Endpoints.redactedPath(relative));
+            throw new IllegalArgumentException(label + " must be a path starting with a single '/' (the value, "
+                    + relative.length() + " characters, is not shown: it holds a credentials ID)");
         }
         String endpointLabel = EnvValues.label(SERVICE_ENDPOINT, SERVICE_ENDPOINT_PROPERTY);
         String base = env.setting(SERVICE_ENDPOINT, SERVICE_ENDPOINT_PROPERTY).orElse(DEFAULT_SERVICE_ENDPOINT);
@@ -140,7 +140,8 @@ final class EcsSignals {
         String trimmed = base.trim().endsWith("/") ? base.trim().substring(0, base.trim().length() - 1) : base.trim();
         URI uri = parse(label, trimmed + relative.trim());
         if (!Endpoints.host(uri).equals(Endpoints.host(endpoint))) {
-            throw EnvValues.invalid(label, "must be a path on " + endpointLabel, Endpoints.redactedPath(relative));
+            throw new IllegalArgumentException(label + " must be a path on " + endpointLabel + " (the value is not"
+                    + " shown: it holds a credentials ID)");
         }
         return uri;
     }

@@ -64,6 +64,10 @@ final class JwtClaims {
                 .filter(seconds -> seconds >= 0 && seconds <= 253_402_300_799L)
                 .map(Instant::ofEpochSecond)
                 .orElse(null);
+        if (exp == null && fields.has("exp")) {
+            throw new IllegalArgumentException("its exp claim is not a time (whole seconds since 1970, up to the year"
+                    + " 9999)");
+        }
         return new JwtClaims(shown(fields.text("iss")), shown(fields.text("sub")), audiences, exp);
     }
 

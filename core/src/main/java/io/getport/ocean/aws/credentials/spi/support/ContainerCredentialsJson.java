@@ -12,6 +12,9 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
  */
 public final class ContainerCredentialsJson {
     private static final int MAX_ERROR = 200;
+    /** What an answer that does not parse is called in messages. */
+    public static final String NOT_JSON = "is not a JSON object (within the parser's limits: nesting depth 32,"
+            + " numbers of 100 digits, no duplicate keys)";
 
     private ContainerCredentialsJson() {
     }
@@ -53,7 +56,7 @@ public final class ContainerCredentialsJson {
      * @param notCredentials turns "what is wrong with the answer" (never quoting it) into the exception to throw
      */
     public static Parsed parse(String body, String providerName, Function<String, RuntimeException> notCredentials) {
-        JsonFields fields = JsonFields.parse(body).orElseThrow(() -> notCredentials.apply("is not a JSON object"));
+        JsonFields fields = JsonFields.parse(body).orElseThrow(() -> notCredentials.apply(NOT_JSON));
         String accessKeyId = fields.text("AccessKeyId");
         String secretAccessKey = fields.text("SecretAccessKey");
         String token = fields.text("Token");

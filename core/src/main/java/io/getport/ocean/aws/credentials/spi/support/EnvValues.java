@@ -73,7 +73,8 @@ public final class EnvValues {
     }
 
     /**
-     * A URI as messages may show it: any user info (which may hold a password) replaced by {@code ***}, control
+     * A URI as messages may show it: any user info (which may hold a password) replaced by {@code ***}, the query
+     * and fragment (which may hold a signature or a key) replaced by {@code …}, control
      * characters replaced by {@code ?}, and at most 200 characters. Works on text that is not a valid URI too.
      */
     public static String shownUri(String text) {
@@ -94,6 +95,12 @@ public final class EnvValues {
         int at = t.lastIndexOf('@', end - 1);
         if (at >= start) {
             t = t.substring(0, start) + "***" + t.substring(at);
+        }
+        int query = t.indexOf('?', start);
+        int fragment = t.indexOf('#', start);
+        int cut = query < 0 ? fragment : fragment < 0 ? query : Math.min(query, fragment);
+        if (cut >= 0) {
+            t = t.substring(0, cut) + (t.charAt(cut) == '?' ? "?\u2026" : "#\u2026");
         }
         t = t.replaceAll("[\\p{Cntrl}\\p{Cf}]", "?");
         return t.length() > 200 ? t.substring(0, 200) + "\u2026" : t;

@@ -101,7 +101,7 @@ public final class TokenFiles {
      * @throws ReadRoleException with reason {@code BASE_IDENTITY_INVALID} naming {@code from}, never the token
      */
     public static String validate(String text, String what, String from) {
-        String token = text.trim();
+        String token = text.strip();
         if (token.isEmpty()) {
             throw ReadRoleException.of(Reason.BASE_IDENTITY_INVALID, null, null, "TokenInvalid",
                     capitalized(what) + " from " + from + " is empty.", null);
