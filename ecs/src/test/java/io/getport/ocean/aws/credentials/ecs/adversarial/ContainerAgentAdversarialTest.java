@@ -301,6 +301,47 @@ class ContainerAgentAdversarialTest {
         }
     }
 
+    static Stream<Arguments> hostileTaskMetadata() {
+        return Stream.of(
+                Arguments.of(Fault.trickle(Duration.ofMillis(200), 200, "application/json", "{\"TaskARN\":\""
+                        + "x".repeat(200) + "\"}"), "no answer within 1000 ms"),
+                Arguments.of(Fault.headersThenHang(100), "no answer within 1000 ms"),
+                Arguments.of(Fault.oversized(1 << 20), "more than 65536"),
+                Arguments.of(Fault.closeEarly(100, "{"), "closed"),
+                Arguments.of(Fault.status(200, "application/json", "[1]"), "not a JSON object"),
+                Arguments.of(Fault.status(500), "HTTP 500"));
+    }
+
+    /** ECS task metadata is best effort: a hostile answer leaves the facts "unavailable" within the deadline. */
+    @ParameterizedTest
+    @MethodSource("hostileTaskMetadata")
+    void open_hostileTaskMetadata_openReturnsWithTheFactUnavailable(Fault fault, String expected) {
+        agent.onRequest(r -> r.path().endsWith("/task") ? fault : Fault.none());
+        Map<String, String> v = variables();
+        v.put("ECS_CONTAINER_METADATA_URI_V4", agent.taskMetadataUri().toString());
+        RuntimeEnvironment env = RuntimeEnvironment.of(v, Map.of());
+
+        BaseIdentity identity = assertTimeoutPreemptively(HANG_GUARD,
+                () -> source.open(env, source.detect(env, false), context()));
+
+        assertThat(identity.facts().get("taskMetadata")).startsWith("unavailable").contains(expected);
+        assertThat(identity.region()).isEmpty();
+        agent.releaseHangs();
+    }
+
+    @Test
+    void open_taskMetadataWithControlCharactersInFacts_factsDropped() {
+        agent.onRequest(r -> r.path().endsWith("/task") ? Fault.status(200, "application/json",
+                "{\"TaskARN\":\"arn:aws:ecs:us-east-1:1:task/x\\u001b[2J\",\"Cluster\":\"c\"}") : Fault.none());
+        Map<String, String> v = variables();
+        v.put("ECS_CONTAINER_METADATA_URI_V4", agent.taskMetadataUri().toString());
+        RuntimeEnvironment env = RuntimeEnvironment.of(v, Map.of());
+
+        BaseIdentity identity = source.open(env, source.detect(env, false), context());
+
+        assertThat(identity.facts()).doesNotContainKey("taskArn").containsEntry("cluster", "c");
+    }
+
     private void assertNoSecret(Throwable thrown, LogCapture logs) {
         List<String> secrets = new ArrayList<>(agent.issuedSecrets());
         secrets.addAll(List.of(TOKEN, ISSUED_SECRET, ISSUED_TOKEN));
