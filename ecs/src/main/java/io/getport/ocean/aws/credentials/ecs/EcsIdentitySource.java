@@ -13,9 +13,12 @@ import java.util.Objects;
  *
  * <p><b>Detected when</b> {@code AWS_CONTAINER_CREDENTIALS_RELATIVE_URI} is set (the agent at
  * {@code http://169.254.170.2} plus that path), or {@code AWS_CONTAINER_CREDENTIALS_FULL_URI} is set to an allowed
- * endpoint: https to any host, or plain http to a loopback address or {@code 169.254.170.2}. A full URI at the EKS
- * Pod Identity agent ({@code 169.254.170.23}, {@code [fd00:ec2::23]}) is not ECS: it belongs to
- * {@code eks-pod-identity}. The relative URI wins when both are set, as in the AWS SDKs. Detection makes no call.
+ * endpoint: https to any host, or plain http to a loopback address or {@code 169.254.170.2} (the same rule applies
+ * to {@code AWS_CONTAINER_SERVICE_ENDPOINT}). A full URI at the EKS Pod Identity agent ({@code 169.254.170.23},
+ * {@code [fd00:ec2::23]}) is not ECS: it belongs to {@code eks-pod-identity}. The relative URI wins when both are set,
+ * as in the AWS SDKs. Detection makes no call. Variables that are set but break a rule make detection report the
+ * source as found, and {@code open} (so {@code build()}) fail naming the variable: no other source is tried (fail
+ * closed).
  *
  * <p><b>Reads</b> (system property first, then environment variable, through the {@link RuntimeEnvironment}):
  * <ul>
@@ -29,7 +32,8 @@ import java.util.Objects;
  *   <li>{@code ECS_CONTAINER_METADATA_URI_V4} (variable only): task metadata, read once when the source is opened,
  *       for the task ARN, cluster and availability zone (facts) and the region.</li>
  *   <li>{@code AWS_METADATA_SERVICE_TIMEOUT} / {@code aws.ec2MetadataServiceTimeout}: the timeout of one call, in
- *       seconds ({@code 0.5}, {@code 500ms} also work); default 2 s. One attempt per call: the broker retries.</li>
+ *       seconds ({@code 0.5}, {@code 500ms} also work); default 2 s. It is the <b>total</b> deadline of one call,
+ *       for the whole answer (bodies are bounded to 64 KiB). One attempt per call: the broker retries.</li>
  * </ul>
  *
  * <p><b>Credentials</b> are cached and fetched again five minutes before they expire; while a fetch fails, the cached
