@@ -197,7 +197,7 @@ public final class Validation {
         } else if (value.getRawUserInfo() != null || (value.getRawAuthority() != null
                 && value.getRawAuthority().indexOf('@') >= 0)) {
             problem = "it has user info";
-        } else if (value.getHost() == null) {
+        } else if (value.getHost() == null || value.getHost().length() > 253) {
             problem = "it has no valid host[:port]";
         } else if (value.getPort() == 0 || value.getPort() > 65_535) {
             problem = "port " + value.getPort() + " is not in 1-65535";
