@@ -293,7 +293,7 @@ public final class Validation {
     }
 
     public static IllegalArgumentException invalid(String setting, String rule, String value) {
-        return new IllegalArgumentException(setting + " " + rule + " (was " + quote(value) + ")");
+        return new IllegalArgumentException(setting + " " + rule + " (was " + shown(value) + ")");
     }
 
     /**
@@ -301,7 +301,7 @@ public final class Validation {
      * escaped ({@code \\n}, {@code \\u0000}) so a value cannot forge log lines; cut after {@value #MAX_ECHO}
      * characters.
      */
-    static String quote(String value) {
+    public static String shown(String value) {
         if (value == null) {
             return "null";
         }
