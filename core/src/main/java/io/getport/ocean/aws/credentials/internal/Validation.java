@@ -243,6 +243,19 @@ public final class Validation {
         return text.substring(0, start) + "<user info not shown>" + text.substring(at);
     }
 
+    /**
+     * Checks an account-name pattern of an account filter: 1-128 printable ASCII characters (AWS Organizations account
+     * names are printable ASCII), {@code *} and {@code ?} as wildcards.
+     */
+    public static String accountNamePattern(String setting, String value) {
+        if (value == null || value.isEmpty() || value.length() > 128
+                || !value.chars().allMatch(c -> c >= 0x20 && c <= 0x7E)) {
+            throw invalid(setting, "must be a 12-digit account ID or an account-name pattern: 1-128 printable ASCII"
+                    + " characters, '*' and '?' as wildcards", value);
+        }
+        return value;
+    }
+
     /** Checks one write guard allowlist entry: {@code Service:Operation} or {@code Operation}. */
     public static String writeGuardOperation(String setting, String value) {
         if (value == null || !WRITE_GUARD_OPERATION.matcher(value).matches()) {
