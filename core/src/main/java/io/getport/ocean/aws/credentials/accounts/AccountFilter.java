@@ -119,7 +119,7 @@ public final class AccountFilter {
             if (DIGITS.matcher(v).matches()) {
                 out.add(new Entry(Validation.accountId(setting + " entry", v), null));
             } else {
-                out.add(new Entry(null, glob(v)));
+                out.add(new Entry(null, glob(Validation.accountNamePattern(setting + " entry", v))));
             }
         }
         return List.copyOf(out);

@@ -165,9 +165,9 @@ public final class OrganizationAccounts implements AccountSource {
         String endpointLabel = b.endpoint != null ? "endpoint" : Setting.ORGANIZATIONS_ENDPOINT.label();
         URI configured = b.endpoint != null ? b.endpoint
                 : Setting.ORGANIZATIONS_ENDPOINT.read(env).map(t -> parseEndpoint(endpointLabel, t)).orElse(null);
-        if (configured != null && (configured.getScheme() == null || configured.getHost() == null)) {
-            throw Validation.invalid(endpointLabel, "must be an absolute URL such as"
-                    + " https://organizations.us-east-1.amazonaws.com", configured.toString());
+        if (configured != null) {
+            // http(s)://host[:port], user info never shown (issue 14, item 4)
+            Validation.endpoint(endpointLabel, configured);
         }
         this.endpoint = configured != null ? configured : OrganizationsClient.defaultEndpoint(partition);
         String signingRegion = OrganizationsClient.signingRegion(partition);

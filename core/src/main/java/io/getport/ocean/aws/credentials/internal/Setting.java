@@ -101,18 +101,142 @@ public enum Setting {
         return environment.setting(environmentVariable, systemProperty);
     }
 
+    /**
+     * Reads a duration setting and checks it against {@link #durationRange()}: a value out of range, or one too large
+     * to compute with, is refused naming this setting and the range.
+     */
     public Optional<Duration> readDuration(RuntimeEnvironment environment) {
-        return read(environment).map(text -> parseDuration(label(), text));
+        return read(environment).map(text -> checkDuration(label(), parseDuration(this, label(), text)));
     }
 
+    /** Reads a whole-number setting (ASCII digits only) and checks it against {@link #numberRange()}. */
     public Optional<Integer> readInt(RuntimeEnvironment environment) {
-        return read(environment).map(text -> {
-            try {
-                return Integer.parseInt(text.trim());
-            } catch (NumberFormatException e) {
-                throw Validation.invalid(label(), "must be a whole number", text);
-            }
-        });
+        return read(environment).map(text -> (int) parseWholeNumber(label(), text, numberRange()));
+    }
+
+    /** Reads a whole-number setting (ASCII digits only) and checks it against {@link #numberRange()}. */
+    public Optional<Long> readLong(RuntimeEnvironment environment) {
+        return read(environment).map(text -> parseWholeNumber(label(), text, numberRange()));
+    }
+
+    /**
+     * The documented range of this duration setting (both ends included), as the README's settings table gives it.
+     * Settings that are not durations get a range that only keeps arithmetic from overflowing.
+     */
+    public DurationRange durationRange() {
+        switch (this) {
+            case SESSION_DURATION:
+                return new DurationRange(Validation.MIN_SESSION_DURATION, Validation.MAX_SESSION_DURATION);
+            case ADVISORY_WINDOW:
+                return new DurationRange(Duration.ofSeconds(1), Duration.ofHours(12));
+            case MANDATORY_WINDOW:
+                return new DurationRange(Duration.ofMillis(1), Duration.ofSeconds(449));
+            case REFRESH_TIMEOUT:
+                return new DurationRange(Duration.ofMillis(1), Duration.ofHours(1));
+            case STS_CALL_TIMEOUT:
+                return new DurationRange(Duration.ofMillis(1), Duration.ofMinutes(10));
+            case FAILURE_CACHE_TIME:
+                return new DurationRange(Duration.ZERO, Duration.ofHours(1));
+            case RETRY_BASE_DELAY:
+                return new DurationRange(Duration.ofMillis(1), Duration.ofMinutes(1));
+            case RETRY_MAX_DELAY:
+                return new DurationRange(Duration.ofMillis(1), Duration.ofMinutes(10));
+            case CIRCUIT_OPEN_DURATION:
+                return new DurationRange(Duration.ofMillis(1), Duration.ofDays(1));
+            case CACHE_IDLE_TIME:
+                return new DurationRange(Duration.ofMillis(1), Duration.ofDays(30));
+            case ACCOUNT_LIST_TTL:
+                return new DurationRange(Duration.ofSeconds(1), Duration.ofDays(1));
+            default:
+                return new DurationRange(Duration.ZERO, Duration.ofDays(3650));
+        }
+    }
+
+    /** The documented range of this whole-number setting (both ends included). */
+    public NumberRange numberRange() {
+        switch (this) {
+            case RETRY_MAX_ATTEMPTS:
+                return new NumberRange(1, 100);
+            case STS_RATE_LIMIT:
+                return new NumberRange(1, 1_000_000);
+            case STS_MAX_CONCURRENCY:
+                return new NumberRange(1, 10_000);
+            case CIRCUIT_FAILURE_RATE:
+                return new NumberRange(1, 100);
+            case CACHE_MAX_ACCOUNTS:
+                return new NumberRange(1, 100_000_000);
+            default:
+                return new NumberRange(0, Integer.MAX_VALUE);
+        }
+    }
+
+    /** Checks {@code value} against {@link #durationRange()}, naming {@code label} (the variable or builder method). */
+    public Duration checkDuration(String label, Duration value) {
+        if (this == SESSION_DURATION) {
+            return Validation.sessionDuration(label, value);
+        }
+        DurationRange range = durationRange();
+        if (value == null || !range.contains(value)) {
+            throw Validation.invalid(label, "must be a duration " + range, value == null ? null : human(value));
+        }
+        return value;
+    }
+
+    /** Checks {@code value} against {@link #numberRange()}, naming {@code label}. */
+    public long checkNumber(String label, long value) {
+        NumberRange range = numberRange();
+        if (!range.contains(value)) {
+            throw Validation.invalid(label, "must be a whole number " + range, Long.toString(value));
+        }
+        return value;
+    }
+
+    /** Inclusive bounds of a duration setting. */
+    public record DurationRange(Duration min, Duration max) {
+        public boolean contains(Duration d) {
+            return d.compareTo(min) >= 0 && d.compareTo(max) <= 0;
+        }
+
+        @Override
+        public String toString() {
+            return "between " + human(min) + " and " + human(max);
+        }
+    }
+
+    /** Inclusive bounds of a whole-number setting. */
+    public record NumberRange(long min, long max) {
+        public boolean contains(long v) {
+            return v >= min && v <= max;
+        }
+
+        @Override
+        public String toString() {
+            return "between " + min + " and " + max;
+        }
+    }
+
+    /** {@code 1 ms}, {@code 90 s}, {@code 15 min}, {@code 12 h}, {@code 30 d}: the largest unit that is exact. */
+    public static String human(Duration d) {
+        if (d.isZero()) {
+            return "0 s";
+        }
+        if (d.getNano() % 1_000_000 != 0) {
+            return d.toString();
+        }
+        if (d.getNano() != 0) {
+            return d.toMillis() + " ms";
+        }
+        long s = d.getSeconds();
+        if (s % 86_400 == 0) {
+            return s / 86_400 + " d";
+        }
+        if (s % 3600 == 0) {
+            return s / 3600 + " h";
+        }
+        if (s % 60 == 0 && s >= 600) {
+            return s / 60 + " min";
+        }
+        return s + " s";
     }
 
     public Optional<Boolean> readBoolean(RuntimeEnvironment environment) {
@@ -128,40 +252,132 @@ public enum Setting {
         });
     }
 
+    private static final String DURATION_FORMS =
+            "must be a duration such as 3600 (seconds), 90s, 500ms, 15m, 1h or PT1H";
+
     /**
      * Parses {@code 3600}, {@code 3600s}, {@code 500ms}, {@code 15m}, {@code 1h}, {@code 1d} or ISO-8601
-     * ({@code PT1H}). A bare number is seconds.
+     * ({@code PT1H}). A bare number is seconds. Digits are ASCII {@code 0-9} only; no sign, no fraction (except in the
+     * seconds of ISO-8601). A value too large to compute with is refused naming {@code setting} and the range of
+     * {@code owner} (when given), never with an {@link ArithmeticException}.
+     *
+     * @param owner the setting whose range an overflow message names, or {@code null}
      */
-    public static Duration parseDuration(String setting, String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.startsWith("pt") || t.startsWith("p")) {
-                return Duration.parse(t.toUpperCase(Locale.ROOT));
+    public static Duration parseDuration(Setting owner, String setting, String text) {
+        String t = text == null ? "" : trimAsciiSpace(text).toLowerCase(Locale.ROOT);
+        String rangeRule = owner == null ? "is too large" : owner == SESSION_DURATION
+                ? "must be whole seconds between 900 s (15 min) and 43200 s (12 h)"
+                : "must be a duration " + owner.durationRange();
+        if (t.startsWith("p")) {
+            if (!isAscii(t)) {
+                throw Validation.invalid(setting, DURATION_FORMS, text);
             }
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
+            try {
+                Duration d = Duration.parse(t.toUpperCase(Locale.ROOT));
+                if (d.compareTo(PARSE_CAP) > 0) {
+                    throw Validation.invalid(setting, rangeRule, text);
+                }
+                return d;
+            } catch (DateTimeParseException e) {
+                if (e.getCause() instanceof ArithmeticException) {
+                    throw Validation.invalid(setting, rangeRule, text);
+                }
+                throw Validation.invalid(setting, DURATION_FORMS, text);
+            } catch (ArithmeticException e) {
+                throw Validation.invalid(setting, rangeRule, text);
             }
-            char unit = t.charAt(t.length() - 1);
-            if (Character.isDigit(unit)) {
-                return Duration.ofSeconds(Long.parseLong(t));
-            }
-            long amount = Long.parseLong(t.substring(0, t.length() - 1).trim());
-            switch (unit) {
-                case 's':
-                    return Duration.ofSeconds(amount);
-                case 'm':
-                    return Duration.ofMinutes(amount);
-                case 'h':
-                    return Duration.ofHours(amount);
-                case 'd':
-                    return Duration.ofDays(amount);
-                default:
-                    break;
-            }
-        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-            // fall through to the message below
         }
-        throw Validation.invalid(setting,
-                "must be a duration such as 3600 (seconds), 90s, 500ms, 15m, 1h or PT1H", text);
+        long unitMillis;
+        String digits;
+        if (t.endsWith("ms")) {
+            unitMillis = 1;
+            digits = t.substring(0, t.length() - 2);
+        } else if (!t.isEmpty() && "smhd".indexOf(t.charAt(t.length() - 1)) >= 0) {
+            char unit = t.charAt(t.length() - 1);
+            unitMillis = unit == 's' ? 1000L : unit == 'm' ? 60_000L : unit == 'h' ? 3_600_000L : 86_400_000L;
+            digits = t.substring(0, t.length() - 1);
+        } else {
+            unitMillis = 1000L;
+            digits = t;
+        }
+        digits = trimAsciiSpace(digits);
+        if (!isAsciiDigits(digits)) {
+            throw Validation.invalid(setting, DURATION_FORMS, text);
+        }
+        // 18 digits or fewer fit a long; anything longer is certainly beyond the cap.
+        String significant = digits.replaceFirst("^0+(?=.)", "");
+        if (significant.length() > 15) {
+            throw Validation.invalid(setting, rangeRule, text);
+        }
+        long amount = Long.parseLong(significant);
+        if (amount > PARSE_CAP.toMillis() / unitMillis) {
+            throw Validation.invalid(setting, rangeRule, text);
+        }
+        return Duration.ofMillis(amount * unitMillis);
+    }
+
+    /** Like {@link #parseDuration(Setting, String, String)} without a setting to name a range from. */
+    public static Duration parseDuration(String setting, String text) {
+        return parseDuration(null, setting, text);
+    }
+
+    /** Durations beyond ten years are refused while parsing, so no later arithmetic can overflow. */
+    private static final Duration PARSE_CAP = Duration.ofDays(3650);
+
+    /**
+     * Parses a whole number of ASCII digits {@code 0-9} (no sign, no other script's digits, no separators) within
+     * {@code range}; anything else is refused naming {@code setting} and the range.
+     */
+    public static long parseWholeNumber(String setting, String text, NumberRange range) {
+        String t = text == null ? "" : trimAsciiSpace(text);
+        String rule = "must be a whole number of ASCII digits 0-9 " + range;
+        if (!isAsciiDigits(t)) {
+            throw Validation.invalid(setting, rule, text);
+        }
+        String significant = t.replaceFirst("^0+(?=.)", "");
+        if (significant.length() > 18) {
+            throw Validation.invalid(setting, rule, text);
+        }
+        long v = Long.parseLong(significant);
+        if (!range.contains(v)) {
+            throw Validation.invalid(setting, "must be a whole number " + range, text);
+        }
+        return v;
+    }
+
+    /** Whether {@code s} is one or more ASCII digits. */
+    public static boolean isAsciiDigits(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0x7E || s.charAt(i) < 0x20) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Strips ASCII spaces, tabs and line ends at both ends (only those: other control characters stay and fail). */
+    static String trimAsciiSpace(String s) {
+        int b = 0;
+        int e = s.length();
+        while (b < e && " \t\r\n".indexOf(s.charAt(b)) >= 0) {
+            b++;
+        }
+        while (e > b && " \t\r\n".indexOf(s.charAt(e - 1)) >= 0) {
+            e--;
+        }
+        return s.substring(b, e);
     }
 }

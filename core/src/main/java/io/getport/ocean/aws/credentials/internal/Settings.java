@@ -76,13 +76,17 @@ public final class Settings {
         this.environment = env;
         this.clock = d.clock != null ? d.clock : Clock.systemUTC();
         this.baseCredentials = d.baseCredentials;
-        this.identitySource = pick(d.identitySource, Setting.IDENTITY_SOURCE, env)
-                .map(s -> s.toLowerCase(Locale.ROOT)).orElse("auto");
+        this.identitySource = identitySource(label(d.identitySource, Setting.IDENTITY_SOURCE),
+                pick(d.identitySource, Setting.IDENTITY_SOURCE, env).orElse("auto"));
         this.explicitRegion = d.region != null ? Region.of(Validation.region("region", d.region.id()))
                 : Setting.STS_REGION.read(env).map(t -> Region.of(Validation.region(Setting.STS_REGION.label(), t)))
                         .orElse(null);
+        if (explicitRegion == null) {
+            checkSdkRegion(env);
+        }
         this.stsEndpoint = d.stsEndpoint != null ? Validation.endpoint("stsEndpoint", d.stsEndpoint)
-                : Setting.STS_ENDPOINT.read(env).map(text -> endpoint(Setting.STS_ENDPOINT.label(), text)).orElse(null);
+                : Setting.STS_ENDPOINT.read(env).map(text -> Validation.endpoint(Setting.STS_ENDPOINT.label(), text))
+                        .orElse(null);
         this.stsClient = d.stsClient;
         this.roleName = Validation.roleName(label(d.roleName, Setting.READ_ROLE_NAME),
                 pick(d.roleName, Setting.READ_ROLE_NAME, env).orElse(DEFAULT_ROLE_NAME));
@@ -94,13 +98,11 @@ public final class Settings {
         this.externalIds = d.externalIds != null ? copyExternalIds("externalIds", d.externalIds)
                 : Setting.EXTERNAL_IDS.read(env)
                         .map(text -> copyExternalIds(Setting.EXTERNAL_IDS.label(),
-                                parseMap(Setting.EXTERNAL_IDS.label(), text, true)))
+                                parseExternalIds(Setting.EXTERNAL_IDS.label(), text)))
                         .orElse(Map.of());
         this.sessionName = Validation.sessionName(label(d.sessionName, Setting.SESSION_NAME),
                 pick(d.sessionName, Setting.SESSION_NAME, env).orElseGet(() -> SessionNames.defaultName(env)));
-        this.sessionDuration = Validation.sessionDuration(label(d.sessionDuration, Setting.SESSION_DURATION),
-                d.sessionDuration != null ? d.sessionDuration
-                        : Setting.SESSION_DURATION.readDuration(env).orElse(DEFAULT_SESSION_DURATION));
+        this.sessionDuration = duration(d.sessionDuration, Setting.SESSION_DURATION, env, DEFAULT_SESSION_DURATION);
         Optional<String> source = pick(d.sourceIdentity, Setting.SOURCE_IDENTITY, env);
         this.sourceIdentity = source.isPresent()
                 ? Validation.sourceIdentity(label(d.sourceIdentity, Setting.SOURCE_IDENTITY), source.get()) : null;
@@ -155,9 +157,7 @@ public final class Settings {
         }
         this.allowedAccounts = Collections.unmodifiableSet(allowedSet);
 
-        this.advisoryWindow = d.advisoryWindow != null ? Validation.positive("advisoryWindow", d.advisoryWindow)
-                : Setting.ADVISORY_WINDOW.readDuration(env)
-                        .map(v -> Validation.positive(Setting.ADVISORY_WINDOW.label(), v)).orElse(null);
+        this.advisoryWindow = duration(d.advisoryWindow, Setting.ADVISORY_WINDOW, env, null);
         this.mandatoryWindow = duration(d.mandatoryWindow, Setting.MANDATORY_WINDOW, env, Duration.ofMinutes(1));
         this.refreshJitter = d.refreshJitter != null ? d.refreshJitter : 0.5;
         if (refreshJitter < 0 || refreshJitter > 1) {
@@ -165,38 +165,22 @@ public final class Settings {
         }
         this.refreshTimeout = duration(d.refreshTimeout, Setting.REFRESH_TIMEOUT, env, Duration.ofSeconds(15));
         this.stsCallTimeout = duration(d.stsCallTimeout, Setting.STS_CALL_TIMEOUT, env, Duration.ofSeconds(5));
-        this.failureCacheTime = d.failureCacheTime != null
-                ? Validation.notNegative("failureCacheTime", d.failureCacheTime)
-                : Setting.FAILURE_CACHE_TIME.readDuration(env)
-                        .map(v -> Validation.notNegative(Setting.FAILURE_CACHE_TIME.label(), v))
-                        .orElse(Duration.ofSeconds(60));
-        this.retryMaxAttempts = Validation.atLeast(label(d.retryMaxAttempts, Setting.RETRY_MAX_ATTEMPTS), 1,
-                d.retryMaxAttempts != null ? d.retryMaxAttempts : Setting.RETRY_MAX_ATTEMPTS.readInt(env).orElse(3));
+        this.failureCacheTime = duration(d.failureCacheTime, Setting.FAILURE_CACHE_TIME, env, Duration.ofSeconds(60));
+        this.retryMaxAttempts = number(d.retryMaxAttempts, Setting.RETRY_MAX_ATTEMPTS, env, 3);
         this.retryBaseDelay = duration(d.retryBaseDelay, Setting.RETRY_BASE_DELAY, env, Duration.ofMillis(200));
         this.retryMaxDelay = duration(d.retryMaxDelay, Setting.RETRY_MAX_DELAY, env, Duration.ofSeconds(20));
-        this.stsRateLimit = Validation.atLeast(label(d.stsRateLimit, Setting.STS_RATE_LIMIT), 1,
-                d.stsRateLimit != null ? d.stsRateLimit : Setting.STS_RATE_LIMIT.readInt(env).orElse(50));
-        this.stsMaxConcurrency = Validation.atLeast(label(d.stsMaxConcurrency, Setting.STS_MAX_CONCURRENCY), 1,
-                d.stsMaxConcurrency != null ? d.stsMaxConcurrency
-                        : Setting.STS_MAX_CONCURRENCY.readInt(env).orElse(8));
-        this.circuitFailureRate = d.circuitFailureRate != null ? d.circuitFailureRate
-                : Setting.CIRCUIT_FAILURE_RATE.readInt(env).orElse(50);
-        if (circuitFailureRate < 1 || circuitFailureRate > 100) {
-            throw Validation.invalid(label(d.circuitFailureRate, Setting.CIRCUIT_FAILURE_RATE),
-                    "must be a percentage between 1 and 100", Integer.toString(circuitFailureRate));
-        }
+        this.stsRateLimit = number(d.stsRateLimit, Setting.STS_RATE_LIMIT, env, 50);
+        this.stsMaxConcurrency = number(d.stsMaxConcurrency, Setting.STS_MAX_CONCURRENCY, env, 8);
+        this.circuitFailureRate = number(d.circuitFailureRate, Setting.CIRCUIT_FAILURE_RATE, env, 50);
         this.circuitOpenDuration = duration(d.circuitOpenDuration, Setting.CIRCUIT_OPEN_DURATION, env,
                 Duration.ofSeconds(30));
-        this.cacheMaximumAccounts = Validation.atLeast(label(d.cacheMaximumAccounts, Setting.CACHE_MAX_ACCOUNTS), 1L,
-                d.cacheMaximumAccounts != null ? d.cacheMaximumAccounts
-                        : Setting.CACHE_MAX_ACCOUNTS.readInt(env).orElse(50_000));
+        this.cacheMaximumAccounts = d.cacheMaximumAccounts != null
+                ? Setting.CACHE_MAX_ACCOUNTS.checkNumber(Setting.CACHE_MAX_ACCOUNTS.builderMethod(),
+                        d.cacheMaximumAccounts)
+                : Setting.CACHE_MAX_ACCOUNTS.readLong(env).orElse(50_000L);
         this.cacheIdleTime = duration(d.cacheIdleTime, Setting.CACHE_IDLE_TIME, env, Duration.ofHours(6));
         this.executor = d.executor;
         this.listeners = d.listeners == null ? List.of() : List.copyOf(d.listeners);
-        if (mandatoryWindow.compareTo(Validation.MIN_SESSION_DURATION.dividedBy(2)) >= 0) {
-            throw Validation.invalid(label(d.mandatoryWindow, Setting.MANDATORY_WINDOW),
-                    "must be shorter than half the shortest session (450 s)", mandatoryWindow.getSeconds() + " s");
-        }
     }
 
     /** The settings of {@code draft} completed from its environment. */
@@ -218,23 +202,50 @@ public final class Settings {
         return explicit != null ? setting.builderMethod() : setting.label();
     }
 
+    /** A duration setting: the builder's value or the environment's, within the setting's documented range. */
     private static Duration duration(Duration explicit, Setting setting, RuntimeEnvironment env, Duration dflt) {
         if (explicit != null) {
-            return Validation.positive(setting.builderMethod(), explicit);
+            return setting.checkDuration(setting.builderMethod(), explicit);
         }
-        return setting.readDuration(env).map(v -> Validation.positive(setting.label(), v)).orElse(dflt);
+        return setting.readDuration(env).orElse(dflt);
     }
 
-    private static URI endpoint(String setting, String text) {
-        URI uri;
-        try {
-            uri = URI.create(text.trim());
-        } catch (IllegalArgumentException e) {
-            // Not echoed when it may carry user info (a password).
-            throw Validation.invalid(setting, "must be an absolute URL such as https://sts.us-east-1.amazonaws.com",
-                    text.contains("@") ? "<not shown: it contains '@'>" : text);
+    /** A whole-number setting: the builder's value or the environment's, within the setting's documented range. */
+    private static int number(Integer explicit, Setting setting, RuntimeEnvironment env, int dflt) {
+        if (explicit != null) {
+            return (int) setting.checkNumber(setting.builderMethod(), explicit);
         }
-        return Validation.endpoint(setting, uri);
+        return setting.readInt(env).orElse(dflt);
+    }
+
+    /** The identity source: {@code auto}, {@code environment} or a source id such as {@code eks-irsa}. */
+    private static String identitySource(String label, String value) {
+        String v = value.toLowerCase(Locale.ROOT);
+        if (!v.matches("[a-z0-9][a-z0-9-]{0,63}")) {
+            throw Validation.invalid(label, "must be auto, environment or an identity source id (ecs, ec2, eks-irsa,"
+                    + " eks-pod-identity): lower-case letters, digits and '-'", value);
+        }
+        return v;
+    }
+
+    /**
+     * The SDK's region settings, which the broker uses when no STS region is set: {@code aws.region}, else
+     * {@code AWS_REGION}, else {@code AWS_DEFAULT_REGION} (the first present one is used, and checked as
+     * {@code OCEAN_AWS_STS_REGION} is).
+     */
+    private static void checkSdkRegion(RuntimeEnvironment env) {
+        Optional<String> property = env.systemProperty("aws.region");
+        if (property.isPresent()) {
+            Validation.region("aws.region (system property)", property.get());
+            return;
+        }
+        for (String variable : List.of("AWS_REGION", "AWS_DEFAULT_REGION")) {
+            Optional<String> value = env.environmentVariable(variable);
+            if (value.isPresent()) {
+                Validation.region(variable, value.get());
+                return;
+            }
+        }
     }
 
     static List<String> splitList(String text) {
@@ -261,10 +272,53 @@ public final class Settings {
         return out;
     }
 
+    /**
+     * Parses {@code OCEAN_AWS_EXTERNAL_IDS}: entries {@code <account>=<externalId>}, each split at its first
+     * {@code =} (an ExternalId may contain {@code =} and {@code ,}), separated by {@code ;} or whitespace (neither
+     * is an ExternalId character). The older comma-separated form ({@code 111122223333=a,444455556666=b}) is still
+     * read: a comma followed by 12 digits and {@code =} (spaces allowed between) separates entries too; every other
+     * comma belongs to the ExternalId. A bad entry is named by its position (and its account when that is a valid
+     * account ID); its ExternalId is never shown.
+     */
+    public static Map<String, String> parseExternalIds(String setting, String text) {
+        List<String> entries = new ArrayList<>();
+        for (String part : text.split("[;\\s]+|,[ \\t]*(?=[0-9]{12}=)")) {
+            if (!part.isEmpty()) {
+                entries.add(part);
+            }
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            String entry = entries.get(i);
+            int eq = entry.indexOf('=');
+            String account = eq < 0 ? null : entry.substring(0, eq);
+            String where = setting + " entry " + (i + 1) + " of " + entries.size();
+            if (account == null || !Validation.isAccountId(account)) {
+                throw new IllegalArgumentException(where + " must be <12-digit account ID>=<ExternalId>, entries"
+                        + " separated by ';' or whitespace (" + (account == null ? "it has no '='"
+                        : "the part before the first '=' is not a 12-digit account ID") + "; the entry is not shown:"
+                        + " it may hold an ExternalId)");
+            }
+            if (out.containsKey(account)) {
+                throw new IllegalArgumentException(where + " names account " + account + " a second time; give each"
+                        + " account one ExternalId");
+            }
+            out.put(account, Validation.externalId(where + " (account " + account + ")", entry.substring(eq + 1)));
+        }
+        return out;
+    }
+
     private static Map<String, String> copyExternalIds(String setting, Map<String, String> in) {
         Map<String, String> out = new LinkedHashMap<>();
-        in.forEach((account, id) -> out.put(Validation.accountId(setting + " key", account),
-                Validation.externalId(setting + " value for " + account, id)));
+        in.forEach((account, id) -> {
+            if (!Validation.isAccountId(account)) {
+                // Not echoed: a swapped key and value would put the ExternalId in the message.
+                throw new IllegalArgumentException(setting + " key must be exactly 12 digits (an AWS account ID),"
+                        + " with no spaces or signs (key not shown: it may be an ExternalId; length "
+                        + (account == null ? 0 : account.length()) + ")");
+            }
+            out.put(account, Validation.externalId(setting + " value for " + account, id));
+        });
         return Collections.unmodifiableMap(out);
     }
 

@@ -18,7 +18,15 @@ public final class Validation {
     private static final Pattern POLICY_ARN =
             Pattern.compile("arn:aws(-cn|-us-gov|-iso|-iso-b|-iso-e|-iso-f|-eusc)?:iam::(aws|[0-9]{12}):policy/[\\u0021-\\u007E]{1,2048}");
     private static final Pattern ROLE_ARN =
-            Pattern.compile("arn:aws(-cn|-us-gov|-iso|-iso-b|-iso-e|-iso-f|-eusc)?:iam::[0-9]{12}:role/[\\u0021-\\u007E]{1,576}");
+            Pattern.compile("arn:aws(-cn|-us-gov|-iso|-iso-b|-iso-e|-iso-f|-eusc)?:iam::[0-9]{12}:role(/[\\u0021-\\u007E]{1,576})");
+    /** The partitions' region patterns, as the SDK's endpoint metadata lists them. */
+    private static final Pattern KNOWN_PARTITION_REGION = Pattern.compile(
+            "(us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[0-9]{1,2}|cn-[a-z]+-[0-9]{1,2}|us-gov-[a-z]+-[0-9]{1,2}"
+                    + "|us-iso-[a-z]+-[0-9]{1,2}|us-isob-[a-z]+-[0-9]{1,2}|eu-isoe-[a-z]+-[0-9]{1,2}"
+                    + "|us-isof-[a-z]+-[0-9]{1,2}|eusc-de-[a-z]+-[0-9]{1,2}"
+                    + "|aws-global|aws-cn-global|aws-us-gov-global");
+    /** The longest value a message echoes; longer ones are cut (a setting can hold megabytes). */
+    static final int MAX_ECHO = 600;
 
     private static final Pattern REGION =
             Pattern.compile("[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}|aws-global|aws-cn-global|aws-us-gov-global");
@@ -121,10 +129,27 @@ public final class Validation {
         return value;
     }
 
+    static final String ROLE_ARN_RULE = "must be an IAM role ARN such as arn:aws:iam::111122223333:role/PortOceanReadRole:"
+            + " arn:<partition>:iam::<12-digit account>:role/[<path>/]<name>, the name 1-64 characters of letters,"
+            + " digits and +=,.@_-, the path printable ASCII without '//', '*' or '?' (at most 512 characters)";
+
+    /**
+     * Checks a role ARN with IAM's rules: {@code arn:<partition>:iam::<account>:role<path><name>}, the name 1-64
+     * characters of {@code [\w+=,.@-]} (no wildcard, no trailing '/'), the path {@code /} or {@code /a/b/} of printable
+     * ASCII without {@code //}, {@code *} or {@code ?}, at most 512 characters.
+     */
     public static String roleArn(String setting, String value) {
-        if (value == null || !ROLE_ARN.matcher(value).matches()) {
-            throw invalid(setting, "must be an IAM role ARN such as arn:aws:iam::111122223333:role/PortOceanReadRole",
-                    value);
+        java.util.regex.Matcher m = value == null ? null : ROLE_ARN.matcher(value);
+        if (m == null || !m.matches()) {
+            throw invalid(setting, ROLE_ARN_RULE, value);
+        }
+        String resource = m.group(2);
+        int slash = resource.lastIndexOf('/');
+        String path = resource.substring(0, slash + 1);
+        String name = resource.substring(slash + 1);
+        if (!ROLE_NAME.matcher(name).matches() || path.length() > 512 || !ROLE_PATH.matcher(path).matches()
+                || path.contains("//") || path.indexOf('*') >= 0 || path.indexOf('?') >= 0) {
+            throw invalid(setting, ROLE_ARN_RULE, value);
         }
         return value;
     }
@@ -143,26 +168,90 @@ public final class Validation {
             throw invalid(setting, "must be an AWS region ID such as us-east-1, eu-west-1, cn-north-1 or us-gov-west-1",
                     value);
         }
+        if (!KNOWN_PARTITION_REGION.matcher(value).matches()) {
+            throw invalid(setting, "must be a region of a known AWS partition (aws: us-, eu-, ap-, sa-, ca-, me-, af-,"
+                    + " il-, mx-; aws-cn: cn-; aws-us-gov: us-gov-; the isolated partitions)", value);
+        }
         return value;
     }
 
+    /** The rule of every endpoint override (STS, IAM, Organizations): {@code http(s)://host[:port]}. */
+    public static final String ENDPOINT_RULE = "must be http(s)://host[:port]: an absolute http or https URL with a"
+            + " host, a port of 1-65535 if any, and no user info, path, query or fragment, such as"
+            + " https://sts.us-east-1.amazonaws.com";
+
     /**
-     * Checks an STS endpoint override: an absolute {@code http} or {@code https} URL with a host, and no user info,
-     * query or fragment. A URL with user info is not echoed (it may hold a password).
+     * Checks an endpoint override: {@code http(s)://host[:port]}, an absolute {@code http} or {@code https} URL with a
+     * host, a port of 1-65535 if any, and no user info, path (other than {@code /}), query or fragment. User info is
+     * never echoed (it may hold a password).
      */
     public static java.net.URI endpoint(String setting, java.net.URI value) {
-        String rule = "must be an absolute http(s) URL with a host and no user info, query or fragment, such as"
-                + " https://sts.us-east-1.amazonaws.com";
         if (value == null) {
-            throw invalid(setting, rule, null);
+            throw invalid(setting, ENDPOINT_RULE, null);
         }
-        if (value.getRawUserInfo() != null) {
-            throw invalid(setting, rule, value.getScheme() + "://<user info not shown>@" + value.getHost());
-        }
+        String shown = redactUrl(value.toString());
+        String problem = null;
         String scheme = value.getScheme() == null ? "" : value.getScheme().toLowerCase(java.util.Locale.ROOT);
-        if (!(scheme.equals("https") || scheme.equals("http")) || value.getHost() == null
-                || value.getRawQuery() != null || value.getRawFragment() != null) {
-            throw invalid(setting, rule, value.toString());
+        if (!(scheme.equals("https") || scheme.equals("http"))) {
+            problem = "the scheme is not http or https";
+        } else if (value.getRawUserInfo() != null || (value.getRawAuthority() != null
+                && value.getRawAuthority().indexOf('@') >= 0)) {
+            problem = "it has user info";
+        } else if (value.getHost() == null || value.getHost().length() > 253) {
+            problem = "it has no valid host[:port]";
+        } else if (value.getPort() == 0 || value.getPort() > 65_535) {
+            problem = "port " + value.getPort() + " is not in 1-65535";
+        } else if (value.getRawPath() != null && !value.getRawPath().isEmpty() && !value.getRawPath().equals("/")) {
+            problem = "it has a path";
+        } else if (value.getRawQuery() != null) {
+            problem = "it has a query";
+        } else if (value.getRawFragment() != null) {
+            problem = "it has a fragment";
+        }
+        if (problem != null) {
+            throw invalid(setting, ENDPOINT_RULE + "; " + problem, shown);
+        }
+        return value;
+    }
+
+    /** Parses and checks an endpoint override given as text, as {@link #endpoint(String, java.net.URI)} does. */
+    public static java.net.URI endpoint(String setting, String text) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(text == null ? "" : Setting.trimAsciiSpace(text));
+        } catch (java.net.URISyntaxException e) {
+            throw invalid(setting, ENDPOINT_RULE + "; it is not a valid URL", redactUrl(text));
+        }
+        return endpoint(setting, uri);
+    }
+
+    /**
+     * {@code text} with any user info (everything between the scheme's {@code //} and the last {@code @}, or before
+     * the last {@code @} when there is no scheme) replaced by {@code <user info not shown>}: a URL's password never
+     * reaches a message.
+     */
+    public static String redactUrl(String text) {
+        if (text == null) {
+            return null;
+        }
+        int at = text.lastIndexOf('@');
+        if (at < 0) {
+            return text;
+        }
+        int scheme = text.indexOf("://");
+        int start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
+        return text.substring(0, start) + "<user info not shown>" + text.substring(at);
+    }
+
+    /**
+     * Checks an account-name pattern of an account filter: 1-128 printable ASCII characters (AWS Organizations account
+     * names are printable ASCII), {@code *} and {@code ?} as wildcards.
+     */
+    public static String accountNamePattern(String setting, String value) {
+        if (value == null || value.isEmpty() || value.length() > 128
+                || !value.chars().allMatch(c -> c >= 0x20 && c <= 0x7E)) {
+            throw invalid(setting, "must be a 12-digit account ID or an account-name pattern: 1-128 printable ASCII"
+                    + " characters, '*' and '?' as wildcards", value);
         }
         return value;
     }
@@ -217,10 +306,41 @@ public final class Validation {
     }
 
     public static IllegalArgumentException invalid(String setting, String rule, String value) {
-        return new IllegalArgumentException(setting + " " + rule + " (was " + quote(value) + ")");
+        return new IllegalArgumentException(setting + " " + rule + " (was " + shown(value) + ")");
     }
 
-    private static String quote(String value) {
-        return value == null ? "null" : "'" + value + "'";
+    /**
+     * The value as a message shows it: quoted; a URL's user info redacted; control and non-ASCII-printable characters
+     * escaped ({@code \\n}, {@code \\u0000}) so a value cannot forge log lines; cut after {@value #MAX_ECHO}
+     * characters.
+     */
+    public static String shown(String value) {
+        if (value == null) {
+            return "null";
+        }
+        String v = value.contains("://") ? redactUrl(value) : value;
+        StringBuilder out = new StringBuilder(Math.min(v.length(), MAX_ECHO) + 16).append('\'');
+        int n = Math.min(v.length(), MAX_ECHO);
+        for (int i = 0; i < n; i++) {
+            char c = v.charAt(i);
+            if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '\r') {
+                out.append("\\r");
+            } else if (c == '\t') {
+                out.append("\\t");
+            } else if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || Character.isSurrogate(c)
+                    || c == '\u2028' || c == '\u2029' || (c >= '\u202A' && c <= '\u202E')
+                    || (c >= '\u2066' && c <= '\u2069')) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        out.append('\'');
+        if (v.length() > MAX_ECHO) {
+            out.append(" (cut; ").append(v.length()).append(" characters in all)");
+        }
+        return out.toString();
     }
 }

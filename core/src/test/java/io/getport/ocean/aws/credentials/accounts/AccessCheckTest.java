@@ -13,7 +13,11 @@ import io.getport.ocean.aws.credentials.testkit.LogCapture;
 import io.getport.ocean.aws.credentials.testkit.MutableClock;
 import io.getport.ocean.aws.credentials.testkit.fake.FakeSts;
 import io.getport.ocean.aws.credentials.testkit.fake.Fault;
+import io.getport.ocean.aws.credentials.testkit.fake.RecordedRequest;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -180,24 +184,91 @@ class AccessCheckTest {
         assertThat(sts.assumeRoleCount(readRole(account(2)))).isZero();
     }
 
+    /**
+     * Counts STS requests from their receipt until their answer is decided, which is before it is written, so the
+     * count never includes a request whose client already released its permit: the bound it sees is exact under any
+     * scheduling. While closed, it holds every request (the test opens it).
+     */
+    static final class StsGate implements Function<RecordedRequest, Fault> {
+        private static final Duration MAX_HOLD = Duration.ofSeconds(60);
+        private int inside;
+        private int peak;
+        private boolean open;
+
+        StsGate(boolean open) {
+            this.open = open;
+        }
+
+        @Override
+        public synchronized Fault apply(RecordedRequest request) {
+            inside++;
+            peak = Math.max(peak, inside);
+            notifyAll();
+            long deadline = System.nanoTime() + MAX_HOLD.toNanos();
+            try {
+                while (!open && deadline - System.nanoTime() > 0) {
+                    TimeUnit.NANOSECONDS.timedWait(this, deadline - System.nanoTime());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                inside--;
+            }
+            return Fault.none();
+        }
+
+        synchronized boolean awaitInside(int count, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (inside < count && deadline - System.nanoTime() > 0) {
+                TimeUnit.NANOSECONDS.timedWait(this, deadline - System.nanoTime());
+            }
+            return inside >= count;
+        }
+
+        synchronized void open() {
+            open = true;
+            notifyAll();
+        }
+
+        synchronized int peak() {
+            return peak;
+        }
+    }
+
     @Test
-    void checkAccess_manyAccountsWithLatency_stsConcurrencyBoundedByBrokerCap() {
-        sts.latency(Duration.ofMillis(20));
-        ReadRoleBroker broker = broker(b -> b.stsMaxConcurrency(4));
+    void checkAccess_manyAccountsWithLatency_stsConcurrencyBoundedByBrokerCap() throws Exception {
+        // The first STS requests are held until every lane of the check has started and the broker's cap (4) is
+        // reached: both peaks are then exact, whatever else runs on the machine.
+        StsGate gate = new StsGate(false);
+        sts.onRequest(gate);
+        ReadRoleBroker broker = broker(b -> b.stsMaxConcurrency(4).stsCallTimeout(Duration.ofMinutes(2))
+                .refreshTimeout(Duration.ofMinutes(5)));
         List<AccountTarget> targets = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
             targets.add(AccountTarget.account(String.format("4000000000%02d", i)));
         }
 
-        AccessReport report = broker.checkAccess(targets);
+        CompletableFuture<AccessReport> running = CompletableFuture.supplyAsync(() -> broker.checkAccess(targets));
+        assertThat(gate.awaitInside(4, Duration.ofSeconds(60))).as("4 STS calls held at once").isTrue();
+        // checkAccess runs 2 x 4 = 8 lanes; each lane creates its session before it waits for an STS permit.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (broker.cacheStatistics().created() < 8 && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        assertThat(broker.cacheStatistics().created()).as("sessions of the 8 lanes").isEqualTo(8);
+        gate.open();
+        AccessReport report = running.get(5, TimeUnit.MINUTES);
 
         assertThat(report.allOk()).isTrue();
-        assertThat(sts.peakInFlight()).isBetween(2, 4);
-        assertThat(report.peakInFlight()).isBetween(5, 8);
+        assertThat(gate.peak()).isEqualTo(4);
+        assertThat(sts.peakInFlight()).isEqualTo(4);
+        assertThat(report.peakInFlight()).isEqualTo(8);
     }
 
     @Test
     void runAsync_windowOfOne_onlyOneResolutionInFlight() throws Exception {
+        StsGate counter = new StsGate(true);
+        sts.onRequest(counter);
         ReadRoleBroker broker = broker(b -> b.stsMaxConcurrency(8));
         List<AccountTarget> targets = List.of(AccountTarget.account(account(1)), AccountTarget.account(account(2)),
                 AccountTarget.account(account(3)));
@@ -205,6 +276,7 @@ class AccessCheckTest {
         AccessReport report = AccessCheck.withParallelism(1).runAsync(broker, targets).get();
 
         assertThat(report.peakInFlight()).isEqualTo(1);
+        assertThat(counter.peak()).isEqualTo(1);
         assertThat(sts.peakInFlight()).isEqualTo(1);
         assertThat(report.ok()).hasSize(3);
     }

@@ -50,10 +50,13 @@ class InputValidationTest {
             "must be an AWS region ID such as us-east-1, eu-west-1, cn-north-1 or us-gov-west-1";
     private static final String FIPS_RULE = "must be a real region such as us-east-1, not a FIPS pseudo-region; for"
             + " FIPS set the region and OCEAN_AWS_STS_ENDPOINT=https://sts-fips.<region>.amazonaws.com";
-    private static final String ENDPOINT_RULE = "must be an absolute http(s) URL with a host and no user info, query"
-            + " or fragment, such as https://sts.us-east-1.amazonaws.com";
+    private static final String ENDPOINT_RULE = "must be http(s)://host[:port]: an absolute http or https URL with a"
+            + " host, a port of 1-65535 if any, and no user info, path, query or fragment, such as"
+            + " https://sts.us-east-1.amazonaws.com; ";
     private static final String GUARD_RULE =
             "entries must be Service:Operation or Operation, such as S3:PutObject or PutObject (no wildcards)";
+    private static final String EXTERNAL_IDS_ENTRY_RULE =
+            "must be <12-digit account ID>=<ExternalId>, entries separated by ';' or whitespace";
     private static final String EXTERNAL_ID_RULE =
             "must be 2-1224 characters of letters, digits and +=,.@:/_- (value not shown: it is a secret";
 
@@ -101,7 +104,7 @@ class InputValidationTest {
                 "allowedAccounts " + ACCOUNT_RULE + " (was ' 123456789012')"));
         cases.add(builderOnly("allowedAccounts with trailing newline",
                 b -> b.allowedAccounts(Set.of("123456789012\n")),
-                "allowedAccounts " + ACCOUNT_RULE + " (was '123456789012\n')"));
+                "allowedAccounts " + ACCOUNT_RULE + " (was '123456789012\\n')"));
         cases.add(both("expectedBaseAccount 11 digits", b -> b.expectedBaseAccount("11111111111"),
                 "expectedBaseAccount", "OCEAN_AWS_EXPECTED_BASE_ACCOUNT", "ocean.aws.expectedBaseAccount",
                 "11111111111", ACCOUNT_RULE, "'11111111111'"));
@@ -109,9 +112,12 @@ class InputValidationTest {
                 "expectedBaseAccount", "OCEAN_AWS_EXPECTED_BASE_ACCOUNT", "ocean.aws.expectedBaseAccount",
                 "1111111111111", ACCOUNT_RULE, "'1111111111111'"));
         cases.add(new Case("externalIds key not an account",
-                b -> b.externalIds(Map.of("12345", "ext-id-1")), "externalIds key " + ACCOUNT_RULE + " (was '12345')",
+                b -> b.externalIds(Map.of("12345", "ext-id-1")), "externalIds key " + ACCOUNT_RULE
+                        + " (key not shown: it may be an ExternalId; length 5)",
                 Map.of("OCEAN_AWS_EXTERNAL_IDS", "12345=ext-id-1"),
-                "OCEAN_AWS_EXTERNAL_IDS (ocean.aws.externalIds) key " + ACCOUNT_RULE + " (was '12345')"));
+                "OCEAN_AWS_EXTERNAL_IDS (ocean.aws.externalIds) entry 1 of 1 " + EXTERNAL_IDS_ENTRY_RULE
+                        + " (the part before the first '=' is not a 12-digit account ID; the entry is not shown: it"
+                        + " may hold an ExternalId)", "ext-id-1"));
         // Role names and paths.
         cases.add(builderOnly("roleName empty", b -> b.roleName(""), "roleName " + ROLE_NAME_RULE + " (was '')"));
         cases.add(both("roleName 65 characters", b -> b.roleName("R".repeat(65)), "roleName",
@@ -160,11 +166,11 @@ class InputValidationTest {
         cases.add(envOnly("refreshTimeout not a duration", Map.of("OCEAN_AWS_REFRESH_TIMEOUT", "1.5s"),
                 "OCEAN_AWS_REFRESH_TIMEOUT (ocean.aws.refreshTimeout) " + DURATION_FORMS + " (was '1.5s')"));
         cases.add(both("stsCallTimeout zero", b -> b.stsCallTimeout(Duration.ZERO), "stsCallTimeout",
-                "OCEAN_AWS_STS_CALL_TIMEOUT", "ocean.aws.stsCallTimeout", "0", "must be a positive duration",
-                "'PT0S'"));
+                "OCEAN_AWS_STS_CALL_TIMEOUT", "ocean.aws.stsCallTimeout", "0",
+                "must be a duration between 1 ms and 10 min", "'0 s'"));
         cases.add(both("mandatoryWindow 10 min", b -> b.mandatoryWindow(Duration.ofMinutes(10)), "mandatoryWindow",
                 "OCEAN_AWS_MANDATORY_WINDOW", "ocean.aws.mandatoryWindow", "10m",
-                "must be shorter than half the shortest session (450 s)", "'600 s'"));
+                "must be a duration between 1 ms and 449 s", "'10 min'"));
         // ExternalIds: the value is a secret and never shown.
         for (String secret : List.of("Q", "secret with space", "e".repeat(1225))) {
             cases.add(new Case("externalId of length " + secret.length(), b -> b.externalId(secret),
@@ -176,11 +182,17 @@ class InputValidationTest {
                 b -> b.externalIds(Map.of("123456789012", "semi;colon-ext")),
                 "externalIds value for 123456789012 " + EXTERNAL_ID_RULE + ", length 14)",
                 Map.of("OCEAN_AWS_EXTERNAL_IDS", "123456789012=semi;colon-ext"),
-                "OCEAN_AWS_EXTERNAL_IDS (ocean.aws.externalIds) value for 123456789012 " + EXTERNAL_ID_RULE
-                        + ", length 14)", "semi;colon-ext"));
+                "OCEAN_AWS_EXTERNAL_IDS (ocean.aws.externalIds) entry 2 of 2 " + EXTERNAL_IDS_ENTRY_RULE
+                        + " (it has no '='; the entry is not shown: it may hold an ExternalId)", "colon-ext"));
+        cases.add(envOnly("externalIds value with space", Map.of("OCEAN_AWS_EXTERNAL_IDS", "123456789012=xx yy"),
+                "OCEAN_AWS_EXTERNAL_IDS (ocean.aws.externalIds) entry 2 of 2 " + EXTERNAL_IDS_ENTRY_RULE
+                        + " (it has no '='; the entry is not shown: it may hold an ExternalId)", "xx yy"));
+        cases.add(envOnly("externalIds value too short", Map.of("OCEAN_AWS_EXTERNAL_IDS", "123456789012=Q"),
+                "OCEAN_AWS_EXTERNAL_IDS (ocean.aws.externalIds) entry 1 of 1 (account 123456789012) "
+                        + EXTERNAL_ID_RULE + ", length 1)", null));
         cases.add(envOnly("externalIds entry without '='", Map.of("OCEAN_AWS_EXTERNAL_IDS", "123456789012:secret-x"),
-                "OCEAN_AWS_EXTERNAL_IDS (ocean.aws.externalIds) must be a comma-separated list of key=value pairs"
-                        + " (was '<an entry without '='; value not shown>')", "secret-x"));
+                "OCEAN_AWS_EXTERNAL_IDS (ocean.aws.externalIds) entry 1 of 1 " + EXTERNAL_IDS_ENTRY_RULE
+                        + " (it has no '='; the entry is not shown: it may hold an ExternalId)", "secret-x"));
         // SourceIdentity.
         cases.add(both("sourceIdentity starting with aws:", b -> b.sourceIdentity("aws:port"), "sourceIdentity",
                 "OCEAN_AWS_SOURCE_IDENTITY", "ocean.aws.sourceIdentity", "aws:port", SOURCE_IDENTITY_RULE,
@@ -253,31 +265,53 @@ class InputValidationTest {
         cases.add(both("region upper case", b -> b.region(Region.of("US-EAST-1")), "region", "OCEAN_AWS_STS_REGION",
                 "ocean.aws.stsRegion", "US-EAST-1", REGION_RULE, "'US-EAST-1'"));
         cases.add(both("stsEndpoint ftp", b -> b.stsEndpoint(URI.create("ftp://sts.amazonaws.com")), "stsEndpoint",
-                "OCEAN_AWS_STS_ENDPOINT", "ocean.aws.stsEndpoint", "ftp://sts.amazonaws.com", ENDPOINT_RULE,
+                "OCEAN_AWS_STS_ENDPOINT", "ocean.aws.stsEndpoint", "ftp://sts.amazonaws.com", ENDPOINT_RULE + "the scheme is not http or https",
                 "'ftp://sts.amazonaws.com'"));
         cases.add(both("stsEndpoint with query", b -> b.stsEndpoint(URI.create("https://sts.amazonaws.com/?a=b")),
                 "stsEndpoint", "OCEAN_AWS_STS_ENDPOINT", "ocean.aws.stsEndpoint", "https://sts.amazonaws.com/?a=b",
-                ENDPOINT_RULE, "'https://sts.amazonaws.com/?a=b'"));
+                ENDPOINT_RULE + "it has a query", "'https://sts.amazonaws.com/?a=b'"));
         cases.add(both("stsEndpoint with user info",
                 b -> b.stsEndpoint(URI.create("https://admin:hunter2@sts.amazonaws.com")), "stsEndpoint",
                 "OCEAN_AWS_STS_ENDPOINT", "ocean.aws.stsEndpoint", "https://admin:hunter2@sts.amazonaws.com",
-                ENDPOINT_RULE, "'https://<user info not shown>@sts.amazonaws.com'"));
+                ENDPOINT_RULE + "it has user info", "'https://<user info not shown>@sts.amazonaws.com'"));
         cases.add(builderOnly("stsEndpoint relative", b -> b.stsEndpoint(URI.create("sts.amazonaws.com")),
-                "stsEndpoint " + ENDPOINT_RULE + " (was 'sts.amazonaws.com')"));
+                "stsEndpoint " + ENDPOINT_RULE + "the scheme is not http or https (was 'sts.amazonaws.com')"));
         cases.add(envOnly("stsEndpoint without scheme", Map.of("OCEAN_AWS_STS_ENDPOINT", "sts.amazonaws.com"),
-                "OCEAN_AWS_STS_ENDPOINT (ocean.aws.stsEndpoint) " + ENDPOINT_RULE + " (was 'sts.amazonaws.com')"));
+                "OCEAN_AWS_STS_ENDPOINT (ocean.aws.stsEndpoint) " + ENDPOINT_RULE
+                        + "the scheme is not http or https (was 'sts.amazonaws.com')"));
+        for (String[] bad : new String[][] {{"http://127.0.0.1:0", "port 0 is not in 1-65535"},
+                {"http://127.0.0.1:99999", "port 99999 is not in 1-65535"},
+                {"https://sts.amazonaws.com/sts", "it has a path"},
+                {"https://sts.amazonaws.com#frag", "it has a fragment"}}) {
+            cases.add(both("stsEndpoint " + bad[0], b -> b.stsEndpoint(URI.create(bad[0])), "stsEndpoint",
+                    "OCEAN_AWS_STS_ENDPOINT", "ocean.aws.stsEndpoint", bad[0], ENDPOINT_RULE + bad[1],
+                    "'" + bad[0] + "'"));
+        }
+        cases.add(envOnly("stsEndpoint user info with password", Map.of("OCEAN_AWS_STS_ENDPOINT",
+                "http://user:s3cret@127.0.0.1:4566"), "OCEAN_AWS_STS_ENDPOINT (ocean.aws.stsEndpoint) " + ENDPOINT_RULE
+                        + "it has user info (was 'http://<user info not shown>@127.0.0.1:4566')", "s3cret"));
+        cases.add(envOnly("stsEndpoint unparsable with password", Map.of("OCEAN_AWS_STS_ENDPOINT",
+                "http://user:s3cret@host name"), "OCEAN_AWS_STS_ENDPOINT (ocean.aws.stsEndpoint) " + ENDPOINT_RULE
+                        + "it is not a valid URL (was 'http://<user info not shown>@host name')", "s3cret"));
         // Numbers.
         cases.add(both("retryMaxAttempts zero", b -> b.retryMaxAttempts(0), "retryMaxAttempts",
-                "OCEAN_AWS_RETRY_MAX_ATTEMPTS", "ocean.aws.retryMaxAttempts", "0", "must be at least 1", "'0'"));
+                "OCEAN_AWS_RETRY_MAX_ATTEMPTS", "ocean.aws.retryMaxAttempts", "0",
+                "must be a whole number between 1 and 100", "'0'"));
         cases.add(envOnly("stsRateLimit not a number", Map.of("OCEAN_AWS_STS_RATE_LIMIT", "fast"),
-                "OCEAN_AWS_STS_RATE_LIMIT (ocean.aws.stsRateLimit) must be a whole number (was 'fast')"));
+                "OCEAN_AWS_STS_RATE_LIMIT (ocean.aws.stsRateLimit) must be a whole number of ASCII digits 0-9 between"
+                        + " 1 and 1000000 (was 'fast')"));
+        cases.add(envOnly("stsRateLimit Arabic-Indic digits", Map.of("OCEAN_AWS_STS_RATE_LIMIT", "\u0665\u0660"),
+                "OCEAN_AWS_STS_RATE_LIMIT (ocean.aws.stsRateLimit) must be a whole number of ASCII digits 0-9 between"
+                        + " 1 and 1000000 (was '\u0665\u0660')"));
         cases.add(both("stsMaxConcurrency zero", b -> b.stsMaxConcurrency(0), "stsMaxConcurrency",
-                "OCEAN_AWS_STS_MAX_CONCURRENCY", "ocean.aws.stsMaxConcurrency", "0", "must be at least 1", "'0'"));
+                "OCEAN_AWS_STS_MAX_CONCURRENCY", "ocean.aws.stsMaxConcurrency", "0",
+                "must be a whole number between 1 and 10000", "'0'"));
         cases.add(both("circuitFailureRate 101", b -> b.circuitFailureRate(101), "circuitFailureRate",
                 "OCEAN_AWS_CIRCUIT_FAILURE_RATE", "ocean.aws.circuitFailureRate", "101",
-                "must be a percentage between 1 and 100", "'101'"));
+                "must be a whole number between 1 and 100", "'101'"));
         cases.add(both("cacheMaximumAccounts zero", b -> b.cacheMaximumAccounts(0), "cacheMaximumAccounts",
-                "OCEAN_AWS_CACHE_MAX_ACCOUNTS", "ocean.aws.cacheMaxAccounts", "0", "must be at least 1", "'0'"));
+                "OCEAN_AWS_CACHE_MAX_ACCOUNTS", "ocean.aws.cacheMaxAccounts", "0",
+                "must be a whole number between 1 and 100000000", "'0'"));
         cases.add(builderOnly("refreshJitter above 1", b -> b.refreshJitter(1.5),
                 "refreshJitter must be between 0 and 1 (was '1.5')"));
 

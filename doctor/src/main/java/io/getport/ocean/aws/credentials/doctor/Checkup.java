@@ -9,7 +9,13 @@ import io.getport.ocean.aws.credentials.accounts.AccountSource;
 import io.getport.ocean.aws.credentials.accounts.AccountTarget;
 import io.getport.ocean.aws.credentials.spi.Detection;
 import io.getport.ocean.aws.credentials.spi.IdentitySource;
+import io.getport.ocean.aws.credentials.internal.Settings;
+import io.getport.ocean.aws.credentials.internal.Validation;
+import io.getport.ocean.aws.credentials.spi.support.EnvValues;
 import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.TreeSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,6 +47,7 @@ final class Checkup {
         List<AccountTarget> explicit;
         try {
             explicit = explicitTargets();
+            checkConfiguration();
         } catch (IllegalArgumentException e) {
             r.usageError = e.getMessage();
             r.exitCode = Report.USAGE;
@@ -50,6 +57,12 @@ final class Checkup {
         try {
             broker = ReadRoleBroker.builder().environment(env).build();
         } catch (ReadRoleException e) {
+            IllegalArgumentException invalid = invalidSetting(e);
+            if (invalid != null) {
+                r.usageError = invalid.getMessage();
+                r.exitCode = Report.USAGE;
+                return r;
+            }
             noIdentity(r, e);
             r.exitCode = Report.NO_IDENTITY;
             return r;
@@ -86,6 +99,50 @@ final class Checkup {
             r.exitCode = r.failedCount() > 0 ? Report.ACCOUNTS_FAILED : Report.OK;
             return r;
         }
+    }
+
+    /**
+     * Checks the settings that the identity sources read before they are asked, so an invalid value is reported as
+     * invalid configuration (exit code 3), naming the setting, and not as "no usable identity" (2): the identity
+     * source, the local endpoints' timeout, and the instance metadata endpoint.
+     *
+     * @throws IllegalArgumentException naming the setting, the rule and the value
+     */
+    private void checkConfiguration() {
+        Optional<String> pinned = env.setting("OCEAN_AWS_IDENTITY_SOURCE", "ocean.aws.identitySource");
+        if (pinned.isPresent()) {
+            Set<String> known = new TreeSet<>(List.of("auto", "environment"));
+            ServiceLoader.load(IdentitySource.class, Checkup.class.getClassLoader()).forEach(s -> known.add(s.id()));
+            if (!known.contains(pinned.get().toLowerCase(Locale.ROOT))) {
+                throw Validation.invalid("OCEAN_AWS_IDENTITY_SOURCE (ocean.aws.identitySource)",
+                        "must be one of " + String.join(", ", known), pinned.get());
+            }
+        }
+        EnvValues.timeout(env, Duration.ofSeconds(1));
+        env.setting(IMDS_ENDPOINT, IMDS_ENDPOINT_PROPERTY)
+                .ifPresent(v -> Validation.endpoint(EnvValues.label(IMDS_ENDPOINT, IMDS_ENDPOINT_PROPERTY), v));
+        env.setting(IMDS_ENDPOINT_MODE, IMDS_ENDPOINT_MODE_PROPERTY).ifPresent(v -> {
+            if (!v.equalsIgnoreCase("IPv4") && !v.equalsIgnoreCase("IPv6")) {
+                throw Validation.invalid(EnvValues.label(IMDS_ENDPOINT_MODE, IMDS_ENDPOINT_MODE_PROPERTY),
+                        "must be IPv4 or IPv6", v);
+            }
+        });
+        env.environmentVariable("AWS_ENDPOINT_URL_IAM").ifPresent(v -> Validation.endpoint("AWS_ENDPOINT_URL_IAM", v));
+    }
+
+    private static final String IMDS_ENDPOINT = "AWS_EC2_METADATA_SERVICE_ENDPOINT";
+    private static final String IMDS_ENDPOINT_PROPERTY = "aws.ec2MetadataServiceEndpoint";
+    private static final String IMDS_ENDPOINT_MODE = "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE";
+    private static final String IMDS_ENDPOINT_MODE_PROPERTY = "aws.ec2MetadataServiceEndpointMode";
+
+    /** The invalid setting behind a failed detection, when the identity source reported one as the cause. */
+    private static IllegalArgumentException invalidSetting(ReadRoleException e) {
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof IllegalArgumentException) {
+                return (IllegalArgumentException) t;
+            }
+        }
+        return null;
     }
 
     // 1. Identity source
@@ -215,7 +272,9 @@ final class Checkup {
             return null;
         }
         Set<AccountTarget> out = new LinkedHashSet<>();
+        int index = 0;
         for (String a : options.accounts) {
+            index++;
             if (a.isBlank()) {
                 continue;
             }
@@ -223,7 +282,7 @@ final class Checkup {
                 out.add(AccountTarget.parse(a));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--accounts takes 12-digit account IDs or IAM role ARNs, comma"
-                        + " separated; got '" + a.trim() + "'");
+                        + " separated; entry " + index + ": " + e.getMessage());
             }
         }
         return new ArrayList<>(out);
@@ -252,7 +311,8 @@ final class Checkup {
             return;
         }
         URI iamEndpoint = options.iamEndpoint != null ? options.iamEndpoint
-                : env.environmentVariable("AWS_ENDPOINT_URL_IAM").map(URI::create).orElse(null);
+                : env.environmentVariable("AWS_ENDPOINT_URL_IAM")
+                        .map(v -> Validation.endpoint("AWS_ENDPOINT_URL_IAM", v)).orElse(null);
         boolean sessionPolicy = env.setting("OCEAN_AWS_SESSION_POLICY", "ocean.aws.sessionPolicy")
                 .map(v -> !v.equalsIgnoreCase("none") && !v.equalsIgnoreCase("false")).orElse(true);
         ReadOnlyCheck readOnly = options.verifyReadOnly ? new ReadOnlyCheck(iamEndpoint, sessionPolicy) : null;
@@ -348,14 +408,9 @@ final class Checkup {
             return true;
         }
         return env.setting("OCEAN_AWS_EXTERNAL_IDS", "ocean.aws.externalIds")
-                .map(v -> {
-                    for (String part : v.split(",")) {
-                        if (part.trim().startsWith(accountId + "=")) {
-                            return true;
-                        }
-                    }
-                    return false;
-                }).orElse(false);
+                .map(v -> Settings.parseExternalIds("OCEAN_AWS_EXTERNAL_IDS (ocean.aws.externalIds)", v)
+                        .containsKey(accountId))
+                .orElse(false);
     }
 
     static String partitionOf(String arn) {

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import io.getport.ocean.aws.credentials.internal.Setting;
+import io.getport.ocean.aws.credentials.internal.Validation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,11 +60,20 @@ public final class Doctor implements Callable<Integer> {
     boolean verifyReadOnly;
 
     @Option(names = "--iam-endpoint", paramLabel = "URL", description = "IAM endpoint for --verify-read-only (a VPC"
-            + " endpoint, an emulator). Default: AWS_ENDPOINT_URL_IAM, else the partition's global IAM endpoint.")
-    URI iamEndpoint;
+            + " endpoint, an emulator), as http(s)://host[:port]. Default: AWS_ENDPOINT_URL_IAM, else the partition's"
+            + " global IAM endpoint.")
+    String iamEndpointText;
 
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "8",
-            description = "Accounts checked at once. Default: ${DEFAULT-VALUE}.")
+            description = "Accounts checked at once, 1-" + MAX_PARALLELISM + ". Default: ${DEFAULT-VALUE}.")
+    String parallelismText;
+
+    /** The most accounts checked at once. */
+    static final int MAX_PARALLELISM = 64;
+
+    /** {@code --iam-endpoint}, checked; null when not given. */
+    URI iamEndpoint;
+    /** {@code --parallelism}, checked. */
     int parallelism;
 
     @Option(names = {"-v", "--verbose"}, description = "Also print the library's log lines (DEBUG) to stderr.")
@@ -103,8 +114,33 @@ public final class Doctor implements Callable<Integer> {
         cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             // Not the stack trace: only the type and message, which the library keeps free of secrets.
-            commandLine.getErr().println("ocean-aws-doctor failed: " + e);
+            commandLine.getErr().println("ocean-aws-doctor failed: " + e.getClass().getName() + ": "
+                    + Validation.shown(e.getMessage()));
             commandLine.getErr().flush();
+            return Report.USAGE;
+        });
+        cmd.setParameterExceptionHandler((e, args2) -> {
+            // picocli's message quotes the argument: shown without a URL's user info, escaped and cut.
+            PrintWriter w = cmd.getErr();
+            String message = e.getMessage();
+            if (e instanceof CommandLine.UnmatchedArgumentException) {
+                // An unknown argument may be a mistyped secret (--token=...): name options only, never values.
+                List<String> names = new java.util.ArrayList<>();
+                int positional = 0;
+                for (String arg : ((CommandLine.UnmatchedArgumentException) e).getUnmatched()) {
+                    if (arg.startsWith("-")) {
+                        int eq = arg.indexOf('=');
+                        names.add(eq > 0 ? arg.substring(0, eq) + "=<value not shown>" : arg);
+                    } else {
+                        positional++;
+                    }
+                }
+                message = "unknown option(s) " + names + (positional == 0 ? ""
+                        : " and " + positional + " unexpected argument(s) (not shown)");
+            }
+            w.println("ocean-aws-doctor: " + Validation.shown(message));
+            w.println("Run ocean-aws-doctor --help for the options.");
+            w.flush();
             return Report.USAGE;
         });
         return cmd.execute(args);
@@ -112,11 +148,15 @@ public final class Doctor implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (parallelism < 1) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--parallelism must be at least 1, was " + parallelism);
+        Report report;
+        try {
+            parallelism = (int) Setting.parseWholeNumber("--parallelism", parallelismText,
+                    new Setting.NumberRange(1, MAX_PARALLELISM));
+            iamEndpoint = iamEndpointText == null ? null : Validation.endpoint("--iam-endpoint", iamEndpointText);
+            report = new Checkup(environment, this).run();
+        } catch (IllegalArgumentException e) {
+            report = Report.usage(e.getMessage());
         }
-        Report report = new Checkup(environment, this).run();
         if (json) {
             out.println(JsonReport.render(report));
         } else {

@@ -81,6 +81,16 @@ final class Report {
     boolean verifyReadOnly;
     int exitCode;
 
+    /** A report of invalid options or settings (exit code 3): nothing was checked. */
+    static Report usage(String message) {
+        Report r = new Report();
+        r.version = Doctor.version();
+        r.checkedAt = Instant.now();
+        r.usageError = message;
+        r.exitCode = USAGE;
+        return r;
+    }
+
     long okCount() {
         return accounts.stream().filter(a -> a.ok).count();
     }

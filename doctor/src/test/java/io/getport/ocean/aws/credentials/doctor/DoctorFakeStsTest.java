@@ -223,7 +223,7 @@ class DoctorFakeStsTest {
 
         assertThat(r.exitCode).isEqualTo(3);
         assertThat(r.flat()).contains("Invalid usage or configuration: --accounts takes 12-digit account IDs or IAM"
-                + " role ARNs, comma separated; got '12345'");
+                + " role ARNs, comma separated; entry 1: ", "'12345'");
         assertThat(sts.requestCount()).isZero();
     }
 
@@ -241,7 +241,7 @@ class DoctorFakeStsTest {
         DoctorRun r = run(stsEnv(), "--no-such-option");
 
         assertThat(r.exitCode).isEqualTo(3);
-        assertThat(r.err).contains("Unknown option: '--no-such-option'", "Usage: ocean-aws-doctor");
+        assertThat(r.err).contains("unknown option(s) [--no-such-option]", "Run ocean-aws-doctor --help");
     }
 
     @Test

@@ -184,8 +184,8 @@ enum DemoRuntime {
                 return r;
             }
         }
-        throw new IllegalArgumentException("--runtime must be one of ecs, ec2, eks-irsa, eks-pod-identity, was '" + id
-                + "'");
+        throw new IllegalArgumentException("--runtime must be one of ecs, ec2, eks-irsa, eks-pod-identity, was "
+                + LocalDemo.shown(id));
     }
 
     /** Starts the loopback stand-in, serving a session of the seed's task role. */

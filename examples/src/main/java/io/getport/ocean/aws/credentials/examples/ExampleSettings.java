@@ -54,18 +54,18 @@ final class ExampleSettings {
         Set<String> accounts = new LinkedHashSet<>();
         for (String id : split(accountText)) {
             if (!ACCOUNT_ID.matcher(id).matches()) {
-                throw new IllegalArgumentException(ACCOUNTS + " entries must be 12-digit account IDs, was '" + id + "'");
+                throw new IllegalArgumentException(ACCOUNTS + " entries must be 12-digit account IDs, was " + LocalDemo.shown(id));
             }
             accounts.add(id);
         }
         if (accounts.isEmpty()) {
-            throw new IllegalArgumentException(ACCOUNTS + " must name at least one account, was '" + accountText + "'");
+            throw new IllegalArgumentException(ACCOUNTS + " must name at least one account, was " + LocalDemo.shown(accountText));
         }
         List<Region> regions = new ArrayList<>();
         for (String name : environment.environmentVariable(REGIONS).map(ExampleSettings::split).orElse(List.of())) {
             if (!REGION.matcher(name).matches()) {
-                throw new IllegalArgumentException(REGIONS + " entries must be region names like us-east-1, was '"
-                        + name + "'");
+                throw new IllegalArgumentException(REGIONS + " entries must be region names like us-east-1, was "
+                        + LocalDemo.shown(name));
             }
             Region region = Region.of(name);
             if (!regions.contains(region)) {
@@ -78,11 +78,12 @@ final class ExampleSettings {
             try {
                 endpoint = new URI(endpointText.get());
             } catch (URISyntaxException e) {
-                throw new IllegalArgumentException(ENDPOINT + " must be a URI, was '" + endpointText.get() + "'", e);
+                // Not chained: the cause's message would repeat the value, password included.
+                throw new IllegalArgumentException(ENDPOINT + " must be a URI, was " + LocalDemo.shown(endpointText.get()));
             }
-            if (endpoint.getScheme() == null || endpoint.getHost() == null) {
-                throw new IllegalArgumentException(ENDPOINT + " must be an http(s) URI with a host, was '"
-                        + endpointText.get() + "'");
+            if (endpoint.getScheme() == null || endpoint.getHost() == null || endpoint.getRawUserInfo() != null) {
+                throw new IllegalArgumentException(ENDPOINT + " must be an http(s) URI with a host and no user info,"
+                        + " was " + LocalDemo.shown(endpointText.get()));
             }
         }
         return new ExampleSettings(List.copyOf(accounts), regions, endpoint);

@@ -297,12 +297,19 @@ public final class LocalDemo {
                 switch (arg) {
                     case "--runtime" -> runtime = DemoRuntime.of(value != null ? value : next(args, ++i, arg));
                     case "--endpoint" -> endpoint = endpoint(value != null ? value : next(args, ++i, arg));
-                    case "--verbose" -> verbose = true;
-                    case "--help", "-h" -> help = true;
-                    default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
+                    case "--verbose" -> verbose = flag(arg, value);
+                    case "--help", "-h" -> help = flag(arg, value);
+                    default -> throw new IllegalArgumentException("unknown argument " + shown(arg));
                 }
             }
             return new Options(runtime, endpoint, help, verbose);
+        }
+
+        private static boolean flag(String name, String value) {
+            if (value != null) {
+                throw new IllegalArgumentException(name + " takes no value (the value is not shown)");
+            }
+            return true;
         }
 
         private static String next(String[] args, int i, String name) {
@@ -312,18 +319,69 @@ public final class LocalDemo {
             return args[i];
         }
 
+        private static final String ENDPOINT_RULE = "--endpoint must be http(s)://host[:port] (a port of 1-65535,"
+                + " no user info, path, query or fragment), like http://127.0.0.1:5000";
+
+        /** {@code http(s)://host[:port]}; a refused value is shown without user info, escaped and cut. */
         private static URI endpoint(String text) {
+            URI uri;
             try {
-                URI uri = new URI(text);
-                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                    throw new IllegalArgumentException("--endpoint must be an http(s) URL like http://127.0.0.1:5000,"
-                            + " was '" + text + "'");
-                }
-                return uri;
+                uri = new URI(text);
             } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("--endpoint must be a URL, was '" + text + "'", e);
+                throw new IllegalArgumentException(ENDPOINT_RULE + "; it is not a URL (was " + shown(text) + ")");
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            String problem = null;
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                problem = "the scheme is not http or https";
+            } else if (uri.getRawAuthority() != null && uri.getRawAuthority().indexOf('@') >= 0) {
+                problem = "it has user info";
+            } else if (uri.getHost() == null || uri.getHost().length() > 253) {
+                problem = "it has no valid host[:port]";
+            } else if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+                problem = "port " + uri.getPort() + " is not in 1-65535";
+            } else if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/")) {
+                problem = "it has a path";
+            } else if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                problem = "it has a query or fragment";
+            }
+            if (problem != null) {
+                throw new IllegalArgumentException(ENDPOINT_RULE + "; " + problem + " (was " + shown(text) + ")");
+            }
+            return uri;
+        }
+    }
+
+    /**
+     * An argument as a message shows it: quoted, any user info (up to the last '@') replaced, control and
+     * non-printable characters escaped, cut after 200 characters.
+     */
+    static String shown(String text) {
+        if (text == null) {
+            return "null";
+        }
+        String v = text;
+        int at = v.lastIndexOf('@');
+        if (at >= 0) {
+            int scheme = v.indexOf("://");
+            int start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
+            v = v.substring(0, start) + "<user info not shown>" + v.substring(at);
+        }
+        StringBuilder out = new StringBuilder("'");
+        for (int i = 0; i < Math.min(v.length(), 200); i++) {
+            char c = v.charAt(i);
+            if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || Character.isSurrogate(c)
+                    || (c >= '\u2028' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069')) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
             }
         }
+        out.append('\'');
+        if (v.length() > 200) {
+            out.append(" (cut; ").append(v.length()).append(" characters in all)");
+        }
+        return out.toString();
     }
 
     /** A moto_server the demo uses: started by it (and then stopped by it) or given with {@code --endpoint}. */

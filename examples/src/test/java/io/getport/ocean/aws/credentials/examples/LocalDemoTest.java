@@ -106,7 +106,7 @@ class LocalDemoTest {
     @Test
     void parse_badEndpointOrMissingValue_namesTheArgument() {
         assertThatThrownBy(() -> LocalDemo.Options.parse(new String[] {"--endpoint", "ftp://x"}))
-                .hasMessageContaining("--endpoint must be an http(s) URL");
+                .hasMessageContaining("--endpoint must be http(s)://host[:port]");
         assertThatThrownBy(() -> LocalDemo.Options.parse(new String[] {"--runtime"}))
                 .hasMessage("--runtime needs a value");
         assertThat(LocalDemo.Options.parse(new String[] {"--runtime", "EC2"}).runtime).isEqualTo(DemoRuntime.EC2);

@@ -42,7 +42,12 @@ public final class EnvValues {
     public static Duration duration(String label, String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         Duration d = null;
+        // ASCII only: BigDecimal and Long.parseLong would read other scripts' digits (issue 14, item 9).
+        boolean ascii = t.chars().allMatch(c -> c > 0x20 && c < 0x7F);
         try {
+            if (!ascii) {
+                throw new NumberFormatException("not ASCII");
+            }
             if (t.startsWith("p")) {
                 d = Duration.parse(t.toUpperCase(Locale.ROOT));
             } else if (t.endsWith("ms")) {

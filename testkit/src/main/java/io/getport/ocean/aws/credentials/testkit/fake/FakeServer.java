@@ -61,6 +61,8 @@ public abstract sealed class FakeServer implements AutoCloseable
     private final Object monitor = new Object();
     private long sequence;
     private int inFlight;
+    /** Requests received whose answer has not started to be written: what {@link #peakInFlight()} counts. */
+    private int active;
     private int peakInFlight;
     private int hanging;
     private long releases;
@@ -114,7 +116,7 @@ public abstract sealed class FakeServer implements AutoCloseable
     public void clearRequests() {
         synchronized (monitor) {
             requests.clear();
-            peakInFlight = inFlight;
+            peakInFlight = active;
         }
     }
 
@@ -125,7 +127,11 @@ public abstract sealed class FakeServer implements AutoCloseable
         }
     }
 
-    /** The most requests that were served at the same time. */
+    /**
+     * The most requests that were served at the same time, each counted from its receipt until its answer starts to
+     * be written (or the connection is dropped). So a client that holds N permits until it has read an answer is never
+     * seen above N, however the threads are scheduled: the count ends before the client can have the answer.
+     */
     public int peakInFlight() {
         synchronized (monitor) {
             return peakInFlight;
@@ -249,9 +255,11 @@ public abstract sealed class FakeServer implements AutoCloseable
     }
 
     private void serve(HttpExchange exchange) {
+        boolean[] counted = {true};
         synchronized (monitor) {
             inFlight++;
-            peakInFlight = Math.max(peakInFlight, inFlight);
+            active++;
+            peakInFlight = Math.max(peakInFlight, active);
         }
         try {
             RecordedRequest request = record(exchange);
@@ -262,7 +270,7 @@ public abstract sealed class FakeServer implements AutoCloseable
             if (fault.isNone()) {
                 fault = configuredFault(request);
             }
-            apply(exchange, request, fault);
+            apply(exchange, request, fault, counted);
         } catch (IOException e) {
             LOG.debug("{}: client went away: {}", name, e.toString());
         } catch (RuntimeException e) {
@@ -270,6 +278,7 @@ public abstract sealed class FakeServer implements AutoCloseable
             trySend(exchange, Response.text(500, name + " failed: " + e));
         } finally {
             // Without a response sent, this drops the connection: that is how Fault.closeConnection() works.
+            answering(counted);
             exchange.close();
             synchronized (monitor) {
                 inFlight--;
@@ -278,7 +287,18 @@ public abstract sealed class FakeServer implements AutoCloseable
         }
     }
 
-    private void apply(HttpExchange exchange, RecordedRequest request, Fault first) throws IOException {
+    /** The answer starts (or the request ends without one): it no longer counts towards the peak. */
+    private void answering(boolean[] counted) {
+        if (counted[0]) {
+            counted[0] = false;
+            synchronized (monitor) {
+                active--;
+            }
+        }
+    }
+
+    private void apply(HttpExchange exchange, RecordedRequest request, Fault first, boolean[] counted)
+            throws IOException {
         Fault fault = first;
         while (true) {
             if (fault.isDelay()) {
@@ -318,10 +338,13 @@ public abstract sealed class FakeServer implements AutoCloseable
                 }
                 return;
             } else if (fault.isStatus()) {
+                answering(counted);
                 send(exchange, Response.of(fault.statusCode(), fault.contentType(), fault.body()));
                 return;
             } else {
-                send(exchange, respond(request));
+                Response response = respond(request);
+                answering(counted);
+                send(exchange, response);
                 return;
             }
         }
