@@ -54,7 +54,12 @@ public final class Settings {
     public final Set<String> allowedAccounts;
     public final Duration advisoryWindow;
     public final Duration mandatoryWindow;
+    /** Ignored since the phase schedule (kept so existing configurations still build); see docs/REFRESH.md. */
     public final double refreshJitter;
+    /** The outage buffer, or null for the default by lifetime ({@link RefreshWindows#bufferMillis}). */
+    public final Duration outageBuffer;
+    /** How long an STS call may wait in the broker's queue before it is failed with QUEUE_TIMEOUT. */
+    public final Duration queueTimeout;
     public final Duration refreshTimeout;
     public final Duration stsCallTimeout;
     public final Duration failureCacheTime;
@@ -163,6 +168,10 @@ public final class Settings {
         if (refreshJitter < 0 || refreshJitter > 1) {
             throw Validation.invalid("refreshJitter", "must be between 0 and 1", Double.toString(refreshJitter));
         }
+        this.outageBuffer = d.outageBuffer != null ? Validation.notNegative("outageBuffer", d.outageBuffer)
+                : Setting.OUTAGE_BUFFER.readDuration(env)
+                        .map(v -> Validation.notNegative(Setting.OUTAGE_BUFFER.label(), v)).orElse(null);
+        this.queueTimeout = duration(d.queueTimeout, Setting.QUEUE_TIMEOUT, env, Duration.ofMinutes(5));
         this.refreshTimeout = duration(d.refreshTimeout, Setting.REFRESH_TIMEOUT, env, Duration.ofSeconds(15));
         this.stsCallTimeout = duration(d.stsCallTimeout, Setting.STS_CALL_TIMEOUT, env, Duration.ofSeconds(5));
         this.failureCacheTime = d.failureCacheTime != null
@@ -175,10 +184,10 @@ public final class Settings {
         this.retryBaseDelay = duration(d.retryBaseDelay, Setting.RETRY_BASE_DELAY, env, Duration.ofMillis(200));
         this.retryMaxDelay = duration(d.retryMaxDelay, Setting.RETRY_MAX_DELAY, env, Duration.ofSeconds(20));
         this.stsRateLimit = Validation.atLeast(label(d.stsRateLimit, Setting.STS_RATE_LIMIT), 1,
-                d.stsRateLimit != null ? d.stsRateLimit : Setting.STS_RATE_LIMIT.readInt(env).orElse(50));
+                d.stsRateLimit != null ? d.stsRateLimit : Setting.STS_RATE_LIMIT.readInt(env).orElse(500));
         this.stsMaxConcurrency = Validation.atLeast(label(d.stsMaxConcurrency, Setting.STS_MAX_CONCURRENCY), 1,
                 d.stsMaxConcurrency != null ? d.stsMaxConcurrency
-                        : Setting.STS_MAX_CONCURRENCY.readInt(env).orElse(8));
+                        : Setting.STS_MAX_CONCURRENCY.readInt(env).orElse(10));
         this.circuitFailureRate = d.circuitFailureRate != null ? d.circuitFailureRate
                 : Setting.CIRCUIT_FAILURE_RATE.readInt(env).orElse(50);
         if (circuitFailureRate < 1 || circuitFailureRate > 100) {
@@ -303,6 +312,8 @@ public final class Settings {
         public Duration advisoryWindow;
         public Duration mandatoryWindow;
         public Double refreshJitter;
+        public Duration outageBuffer;
+        public Duration queueTimeout;
         public Duration refreshTimeout;
         public Duration stsCallTimeout;
         public Duration failureCacheTime;
