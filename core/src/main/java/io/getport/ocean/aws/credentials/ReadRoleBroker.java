@@ -589,11 +589,26 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
         }
 
         /**
-         * The advisory refresh window before expiry. Default ({@code OCEAN_AWS_ADVISORY_WINDOW}): by lifetime, under
-         * 20 min: 5 min; 20 to 90 min: 15 min; from 90 min: 60 min.
+         * The old name for "outage buffer plus mandatory window": when set (and {@link #outageBuffer} is not), the
+         * outage buffer is this window minus the mandatory window. Default ({@code OCEAN_AWS_ADVISORY_WINDOW}): unset;
+         * see {@link #outageBuffer}.
          */
         public Builder advisoryWindow(Duration window) {
             d.advisoryWindow = Objects.requireNonNull(window, "window");
+            return this;
+        }
+
+        /**
+         * The outage buffer: every account's planned background refresh is at least this long before its mandatory
+         * window, so an STS outage shorter than it fails no caller whose credentials were refreshed on plan. Accounts
+         * are refreshed every {@code lifetime - outageBuffer - mandatoryWindow}, each at its own phase (spread over
+         * the period, kept from refresh to refresh), which costs {@code lifetime / (lifetime - outageBuffer -
+         * mandatoryWindow)} AssumeRole per lifetime; see docs/REFRESH.md. Capped at half the lifetime minus the
+         * mandatory window. Default ({@code OCEAN_AWS_OUTAGE_BUFFER}): a sixth of the lifetime, between 1 and 60
+         * minutes (10 minutes for 1-hour credentials).
+         */
+        public Builder outageBuffer(Duration buffer) {
+            d.outageBuffer = Objects.requireNonNull(buffer, "buffer");
             return this;
         }
 
@@ -607,17 +622,35 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
         }
 
         /**
-         * The fraction (0 to 1) of the advisory window by which each account's refresh start is randomly delayed.
-         * Default: 0.5.
+         * No longer used: refreshes are spread by each account's phase (see {@link #outageBuffer}), not by shortening
+         * some accounts' buffers at random. Still validated (0 to 1) so that existing configurations build.
+         *
+         * @deprecated has no effect since the phase schedule
          */
+        @Deprecated
         public Builder refreshJitter(double fraction) {
             d.refreshJitter = fraction;
             return this;
         }
 
-        /** How long a caller waits for a refresh in flight. Default ({@code OCEAN_AWS_REFRESH_TIMEOUT}): 15 s. */
+        /**
+         * How long a caller waits for STS to answer the refresh call once it was sent (retries included); time spent
+         * queued behind other accounts' calls is bounded by {@link #queueTimeout} instead. Default
+         * ({@code OCEAN_AWS_REFRESH_TIMEOUT}): 15 s.
+         */
         public Builder refreshTimeout(Duration timeout) {
             d.refreshTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * How long an STS call may wait in the broker's queue (for the adaptive rate and the concurrency cap) before
+         * it fails with {@link Reason#QUEUE_TIMEOUT}; a caller whose account's call is queued waits that long, then
+         * up to {@link #refreshTimeout} for STS. Default ({@code OCEAN_AWS_QUEUE_TIMEOUT}): 5 minutes (10,000 accounts
+         * at 150 calls/s take about 67 s).
+         */
+        public Builder queueTimeout(Duration timeout) {
+            d.queueTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 
@@ -654,13 +687,21 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
             return this;
         }
 
-        /** STS calls per second, for all accounts together. Default ({@code OCEAN_AWS_STS_RATE_LIMIT}): 50. */
+        /**
+         * The ceiling of the broker's adaptive STS rate, in calls per second for all accounts together: the rate
+         * starts here, goes down (x0.7, at most every 100 ms) when STS answers {@code Throttling}, and recovers
+         * gradually, never above this value nor below 1/s (see docs/REFRESH.md). Default
+         * ({@code OCEAN_AWS_STS_RATE_LIMIT}): 500, under STS's published 600/s AssumeRole quota.
+         */
         public Builder stsRateLimit(int callsPerSecond) {
             d.stsRateLimit = callsPerSecond;
             return this;
         }
 
-        /** Concurrent STS calls, for all accounts together. Default ({@code OCEAN_AWS_STS_MAX_CONCURRENCY}): 8. */
+        /**
+         * Concurrent STS calls, for all accounts together; also the size of the broker's STS thread pool (idle
+         * threads exit). Default ({@code OCEAN_AWS_STS_MAX_CONCURRENCY}): 10.
+         */
         public Builder stsMaxConcurrency(int calls) {
             d.stsMaxConcurrency = calls;
             return this;

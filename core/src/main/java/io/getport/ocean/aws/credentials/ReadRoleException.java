@@ -25,8 +25,31 @@ public final class ReadRoleException extends SdkClientException {
         INVALID_REQUEST,
         /** STS could not be reached or kept failing (throttling, 5xx, timeouts, open circuit) and no valid credentials remain. */
         STS_UNAVAILABLE,
-        /** A caller waited for a refresh longer than the configured refresh timeout. */
+        /**
+         * The base identity's own credentials could not be obtained from the local credential source (the ECS agent,
+         * the instance metadata service, the web identity token file, the Pod Identity agent, a given provider): no
+         * STS call was made. The message names the component and what it answered. Retryable.
+         */
+        BASE_IDENTITY_UNAVAILABLE,
+        /**
+         * STS (or whatever answers at the STS endpoint) gave an answer that is not a valid one: a success without
+         * credentials or with an impossible expiry, a body that is not STS's XML, an HTTP error without an STS error
+         * code. The message says what was received (never a credential).
+         */
+        INVALID_RESPONSE,
+        /** STS did not answer a call sent to it within the refresh timeout ({@code OCEAN_AWS_REFRESH_TIMEOUT}). */
         REFRESH_TIMEOUT,
+        /**
+         * The call waited its whole queue timeout ({@code OCEAN_AWS_QUEUE_TIMEOUT}) in the broker's own STS queue
+         * behind other accounts' calls and was never sent: STS was not slow. The message says how many calls were
+         * ahead and at what rate. Retryable.
+         */
+        QUEUE_TIMEOUT,
+        /**
+         * Assuming failed inside this process (an {@link Error} such as {@link OutOfMemoryError}, or an unexpected
+         * exception): not an answer from STS.
+         */
+        INTERNAL_ERROR,
         /** No runtime identity source was found, or the pinned one is not usable. */
         NO_IDENTITY,
         /**
@@ -95,6 +118,7 @@ public final class ReadRoleException extends SdkClientException {
     /** Whether retrying later may succeed without changing any configuration. */
     @Override
     public boolean retryable() {
-        return reason == Reason.STS_UNAVAILABLE || reason == Reason.REFRESH_TIMEOUT;
+        return reason == Reason.STS_UNAVAILABLE || reason == Reason.REFRESH_TIMEOUT
+                || reason == Reason.QUEUE_TIMEOUT || reason == Reason.BASE_IDENTITY_UNAVAILABLE;
     }
 }

@@ -2,6 +2,8 @@ package io.getport.ocean.aws.credentials.internal;
 
 import io.getport.ocean.aws.credentials.ReadRoleException;
 import io.getport.ocean.aws.credentials.ReadRoleException.Reason;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -18,36 +20,64 @@ import software.amazon.awssdk.identity.spi.ResolveIdentityRequest;
 /**
  * The read role's credentials for one account, and the refresh state machine around them.
  *
- * <p>State is one immutable {@link Snapshot} in a volatile field, replaced as a whole under {@link #lock} (which only
- * the slow path takes). From the credentials' expiry {@code E}:
+ * <p>State is one immutable {@link Snapshot} in a volatile field, replaced as a whole by compare-and-set; the refresh
+ * in flight is a {@link Refresh} set by compare-and-set and dropped when it ends. No lock: an account holds no object
+ * that only the cold path uses (its refresh state is allocated per refresh and dropped after). From the credentials'
+ * expiry {@code E}:
  * <ul>
- *   <li>before the (jittered) advisory start: the hot path ({@link #resolveCredentials()} and {@link #resolveIdentity}
- *   with fresh credentials): one volatile read, one clock read, one compare; no lock, no call, no allocation;</li>
- *   <li>advisory window, up to {@code E - mandatoryWindow}: callers get the cached credentials at once, and the first
- *   one starts the one background refresh (again after a jittered backoff if it failed);</li>
- *   <li>mandatory window and after: credentials are never handed out; callers wait for the one refresh in flight, up
- *   to {@code refreshTimeout}, then fail with {@link Reason#REFRESH_TIMEOUT}.</li>
+ *   <li>before the planned refresh ({@link RefreshWindows#plannedRefresh}, the account's phase, leaving the outage
+ *   buffer {@code B} and the mandatory window before {@code E}): the hot path ({@link #resolveCredentials()} and
+ *   {@link #resolveIdentity} with fresh credentials): one volatile read, one clock read, one compare; no lock, no call,
+ *   no allocation;</li>
+ *   <li>from the planned refresh up to {@code E - mandatoryWindow}: callers get the cached credentials at once, and the
+ *   first one starts the one background refresh (again after a jittered backoff if it failed);</li>
+ *   <li>mandatory window and after: credentials are never handed out; callers wait for the one refresh in flight:
+ *   while it is queued behind other accounts' calls, up to {@code queueTimeout} (the queue fails it with
+ *   {@link Reason#QUEUE_TIMEOUT}); once it was sent to STS, up to {@code refreshTimeout}, then they fail with
+ *   {@link Reason#REFRESH_TIMEOUT}. A caller that leaves (its timeout, an interrupt, an async caller's own
+ *   {@code orTimeout}) never cancels the refresh: it completes and is cached for the next caller.</li>
  * </ul>
  * A failed refresh is cached in the snapshot: recoverable failures for a jittered backoff, others for
  * {@code failureCacheTime}; a caller without usable credentials gets the cached failure without an STS call. One WARN
  * per failure episode, an INFO when it ends ({@link Events}).
  *
  * <p>Single flight: at most one refresh per holder, and {@link StsGateway#assume} shares one STS call per role ARN
- * across holders (an evicted holder still in use and its replacement).
+ * across holders (an evicted holder still in use and its replacement). One refresh per need: a caller that waited
+ * for a refresh never starts a background one on the credentials it got.
  *
  * <p>Thread safe.
  */
 public final class AccountCredentials implements AwsCredentialsProvider {
     /** A caller waits for at most this many refresh outcomes that were neither usable nor a failure. */
     private static final int MAX_ROUNDS = 3;
+    private static final VarHandle SNAPSHOT;
+    private static final VarHandle IN_FLIGHT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            SNAPSHOT = l.findVarHandle(AccountCredentials.class, "snapshot", Snapshot.class);
+            IN_FLIGHT = l.findVarHandle(AccountCredentials.class, "inFlight", Refresh.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final String accountId;
     private final String roleArn;
     private final BrokerCore core;
     private final Clock clock;
-    private final Object lock = new Object();
     private volatile Snapshot snapshot = Snapshot.EMPTY;
-    /** The refresh in flight, or null. Guarded by {@link #lock}. */
-    private CompletableFuture<Snapshot> inFlight;
+    /** The refresh in flight, or null. */
+    private volatile Refresh inFlight;
+
+    /** One refresh: allocated when it starts, dropped when it ends. */
+    static final class Refresh {
+        /** The published outcome; completed after {@link #dispatched}. */
+        final CompletableFuture<Snapshot> done = new CompletableFuture<>();
+        /** Completed when the STS call left the broker's queue (or the refresh ended without it). */
+        final CompletableFuture<Void> dispatched = new CompletableFuture<>();
+    }
 
     public AccountCredentials(String accountId, String roleArn, BrokerCore core) {
         this.accountId = accountId;
@@ -81,7 +111,7 @@ public final class AccountCredentials implements AwsCredentialsProvider {
         long now = clock.millis();
         if (now < s.refreshAt) {
             core.events().cacheHit();
-            return s.identity;
+            return s.identity();
         }
         try {
             checkOpen();
@@ -89,22 +119,22 @@ public final class AccountCredentials implements AwsCredentialsProvider {
             if (canonical != this) {
                 return canonical.resolveIdentity(request);
             }
-            long deadline = System.nanoTime() + core.settings().refreshTimeout.toNanos();
-            return resolveAsync(s, now, 0, deadline);
+            return resolveAsync(s, now, 0);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
     /**
-     * The slow path of {@link #resolveCredentials()}: serve the cached credentials (starting a background refresh in
-     * the advisory window), throw the cached failure, or wait for the one refresh in flight.
+     * The slow path of {@link #resolveCredentials()}: serve the cached credentials (starting a background refresh from
+     * the planned refresh time on), throw the cached failure, or wait for the one refresh in flight.
      *
-     * <p>The decision is made on the snapshot {@code seen} read before any lock; {@link #refresh(Snapshot, boolean)}
-     * checks under the lock that no other refresh completed since, so a caller that read a stale snapshot joins the
-     * outcome instead of starting a second STS call. A caller goes round again only when the state it got is neither
-     * usable nor a failure (it raced with {@link #invalidate()} or with the clock); a failure that a refresh it waited
-     * for produced is thrown at once, so one call never causes more than one refresh.
+     * <p>The decision is made on the snapshot {@code seen} read before any compare-and-set; {@link #refresh} checks
+     * that no other refresh completed since, so a caller that read a stale snapshot joins the outcome instead of
+     * starting a second STS call. A caller goes round again only when the state it got is neither usable nor a failure
+     * (it raced with {@link #invalidate()} or with the clock); a failure that a refresh it waited for produced is
+     * thrown at once, and credentials it waited for are returned without considering another refresh, so one call
+     * never causes more than one refresh.
      */
     private AwsCredentials slowPath(Snapshot s, long now) {
         // Closed first: after close() a holder must not re-register itself in the (emptied) cache.
@@ -113,12 +143,13 @@ public final class AccountCredentials implements AwsCredentialsProvider {
         if (canonical != this) {
             return canonical.resolveCredentials();
         }
-        long deadline = 0;
         Snapshot seen = s;
         long t = now;
         for (int round = 0; ; round++) {
             if (seen.usableAt(t)) {
-                maybeBackgroundRefresh(seen, t);
+                if (round == 0) {
+                    maybeBackgroundRefresh(seen, t);
+                }
                 return seen.credentials;
             }
             if (seen.failure != null && (round > 0 || t < seen.failureUntil)) {
@@ -130,19 +161,20 @@ public final class AccountCredentials implements AwsCredentialsProvider {
             if (round == 0) {
                 checkOpen();
                 core.events().cacheMiss(accountId);
-                deadline = System.nanoTime() + core.settings().refreshTimeout.toNanos();
             } else if (round == MAX_ROUNDS) {
                 throw unsettled();
             }
-            seen = await(refresh(seen, false), deadline);
+            seen = await(refresh(seen, false));
             t = clock.millis();
         }
     }
 
-    private CompletableFuture<AwsCredentialsIdentity> resolveAsync(Snapshot seen, long t, int round, long deadline) {
+    private CompletableFuture<AwsCredentialsIdentity> resolveAsync(Snapshot seen, long t, int round) {
         if (seen.usableAt(t)) {
-            maybeBackgroundRefresh(seen, t);
-            return seen.identity;
+            if (round == 0) {
+                maybeBackgroundRefresh(seen, t);
+            }
+            return seen.identity();
         }
         if (seen.failure != null && (round > 0 || t < seen.failureUntil)) {
             if (round == 0) {
@@ -155,13 +187,21 @@ public final class AccountCredentials implements AwsCredentialsProvider {
         } else if (round == MAX_ROUNDS) {
             return CompletableFuture.failedFuture(unsettled());
         }
-        long remaining = deadline - System.nanoTime();
-        if (remaining <= 0) {
-            return CompletableFuture.failedFuture(timeout());
-        }
-        // copy(): the timeout must fail this caller's view, never the refresh shared with other callers.
-        return refresh(seen, false).copy()
-                .orTimeout(remaining, TimeUnit.NANOSECONDS)
+        Refresh r = refresh(seen, false);
+        Settings settings = core.settings();
+        long refreshNanos = settings.refreshTimeout.toNanos();
+        long queueNanos = settings.queueTimeout.toNanos() + refreshNanos;
+        // copy(): a timeout fails this caller's view only, never the refresh shared with other callers.
+        CompletableFuture<Void> queued = r.dispatched.isDone() ? r.dispatched
+                : r.dispatched.copy().orTimeout(queueNanos, TimeUnit.NANOSECONDS);
+        return queued
+                .handle((x, e) -> {
+                    if (e != null && StsErrors.unwrap(e) instanceof TimeoutException) {
+                        throw queueWaitTimeout();
+                    }
+                    return r.done.copy().orTimeout(refreshNanos, TimeUnit.NANOSECONDS);
+                })
+                .thenCompose(f -> f)
                 .exceptionally(e -> {
                     Throwable cause = StsErrors.unwrap(e);
                     if (cause instanceof TimeoutException) {
@@ -169,25 +209,36 @@ public final class AccountCredentials implements AwsCredentialsProvider {
                     }
                     throw cause instanceof RuntimeException ? (RuntimeException) cause : new IllegalStateException(cause);
                 })
-                .thenCompose(result -> resolveAsync(result, clock.millis(), round + 1, deadline));
+                .thenCompose(result -> resolveAsync(result, clock.millis(), round + 1));
     }
 
-    private Snapshot await(CompletableFuture<Snapshot> refresh, long deadline) {
+    /**
+     * Waits for {@code r}: while its call is queued behind other calls, up to the queue timeout (the queue itself fails
+     * the call then, with the message saying where the time went); once sent to STS, up to the refresh timeout.
+     */
+    private Snapshot await(Refresh r) {
+        Settings settings = core.settings();
         try {
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                throw timeout();
+            if (!r.dispatched.isDone()) {
+                try {
+                    r.dispatched.get(settings.queueTimeout.toNanos() + settings.refreshTimeout.toNanos(),
+                            TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    throw queueWaitTimeout();
+                }
             }
-            return refresh.get(remaining, TimeUnit.NANOSECONDS);
+            return r.done.get(settings.refreshTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             throw timeout();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ReadRoleException.of(Reason.REFRESH_TIMEOUT, accountId, roleArn, null,
-                    "Interrupted while waiting for the credentials of " + roleArn, e);
+                    "Interrupted while waiting for the credentials of " + roleArn + " (the refresh goes on and is"
+                            + " cached for the next caller)", e);
         } catch (ExecutionException e) {
-            throw ReadRoleException.of(Reason.STS_UNAVAILABLE, accountId, roleArn, null,
-                    "Refreshing the credentials of " + roleArn + " failed unexpectedly", e.getCause());
+            throw ReadRoleException.of(Reason.INTERNAL_ERROR, accountId, roleArn, null,
+                    "Refreshing the credentials of " + roleArn + " failed unexpectedly: "
+                            + StsErrors.received(e.getCause()), e.getCause());
         }
     }
 
@@ -200,8 +251,17 @@ public final class AccountCredentials implements AwsCredentialsProvider {
     private ReadRoleException timeout() {
         return ReadRoleException.of(Reason.REFRESH_TIMEOUT, accountId, roleArn, null,
                 "Waited " + core.settings().refreshTimeout.toMillis() + " ms (OCEAN_AWS_REFRESH_TIMEOUT) for STS to"
-                        + " issue credentials for " + roleArn + "; STS is slow or unreachable and no valid"
-                        + " credentials are cached", null);
+                        + " answer the call sent for " + roleArn + "; STS did not answer in that time (slow or"
+                        + " unreachable) and no valid credentials are cached", null);
+    }
+
+    private ReadRoleException queueWaitTimeout() {
+        StsQueue queue = core.gateway().queue();
+        return ReadRoleException.of(Reason.QUEUE_TIMEOUT, accountId, roleArn, "QueueTimeout",
+                String.format(java.util.Locale.ROOT, "The STS call for %s was still queued behind %d calls at %.0f"
+                        + " calls/s after %d ms (OCEAN_AWS_QUEUE_TIMEOUT); STS was not slow: the broker's own queue"
+                        + " held it", roleArn, queue.queued() + queue.running(), queue.currentRate(),
+                        core.settings().queueTimeout.toMillis()), null);
     }
 
     private void checkOpen() {
@@ -220,7 +280,7 @@ public final class AccountCredentials implements AwsCredentialsProvider {
                 "The ReadRoleBroker was closed; build a new one (or use AwsReadSession.forAccount)", null);
     }
 
-    /** In the advisory window (and not backing off after a failure): starts the one background refresh. */
+    /** From the planned refresh on (and not backing off after a failure): starts the one background refresh. */
     private void maybeBackgroundRefresh(Snapshot s, long now) {
         if (now >= s.refreshAt && now >= s.retryAfter) {
             refresh(s, true);
@@ -233,88 +293,110 @@ public final class AccountCredentials implements AwsCredentialsProvider {
      * since, a background refresh is not started, and a foreground one only if the new snapshot is neither usable nor
      * a cached failure; otherwise the new snapshot is returned for the caller to decide again.
      */
-    CompletableFuture<Snapshot> refresh(Snapshot seen, boolean background) {
-        CompletableFuture<Snapshot> result;
-        synchronized (lock) {
-            if (inFlight != null) {
-                return inFlight;
+    Refresh refresh(Snapshot seen, boolean background) {
+        Refresh mine = null;
+        while (true) {
+            Refresh running = inFlight;
+            if (running != null) {
+                return running;
             }
             Snapshot current = snapshot;
-            if (current != seen) {
-                long now = clock.millis();
-                if (background || current.usableAt(now) || (current.failure != null && now < current.failureUntil)) {
-                    return CompletableFuture.completedFuture(current);
-                }
+            if (current != seen && settled(current, background)) {
+                return completed(current);
             }
-            result = new CompletableFuture<>();
-            inFlight = result;
+            if (mine == null) {
+                mine = new Refresh();
+            }
+            if (IN_FLIGHT.compareAndSet(this, null, mine)) {
+                break;
+            }
         }
-        CompletableFuture<StsGateway.Issued> call;
+        // A refresh that ended between the check and the compare-and-set published first: join its outcome.
+        Snapshot current = snapshot;
+        if (current != seen && settled(current, background)) {
+            IN_FLIGHT.compareAndSet(this, mine, null);
+            mine.dispatched.complete(null);
+            mine.done.complete(current);
+            return mine;
+        }
+        StsGateway.Pending<StsGateway.Issued> call;
         try {
             call = core.assume(accountId, roleArn);
         } catch (RuntimeException e) {
-            call = CompletableFuture.failedFuture(e);
+            call = StsGateway.Pending.failed(e);
         }
-        call.whenComplete((issued, error) -> complete(result, issued, error, background));
-        return result;
+        Refresh r = mine;
+        call.dispatched.whenComplete((x, e) -> r.dispatched.complete(null));
+        call.result.whenComplete((issued, error) -> complete(r, issued, error, background));
+        return mine;
+    }
+
+    private boolean settled(Snapshot current, boolean background) {
+        long now = clock.millis();
+        return background || current.usableAt(now) || (current.failure != null && now < current.failureUntil);
+    }
+
+    private static Refresh completed(Snapshot s) {
+        Refresh r = new Refresh();
+        r.dispatched.complete(null);
+        r.done.complete(s);
+        return r;
     }
 
     /**
-     * Publishes the outcome of the refresh {@code result}. The next snapshot is computed from the current one under
-     * the lock, so an {@link #invalidate()} or {@link #shutdown()} that happened while the call was in flight is not
-     * overwritten with stale state; logging happens outside the lock.
+     * Publishes the outcome of the refresh {@code r}. The next snapshot is computed from the current one and set by
+     * compare-and-set, so an {@link #invalidate()} or {@link #shutdown()} that happened while the call was in flight is
+     * not overwritten with stale state; logging happens after.
      */
-    private void complete(CompletableFuture<Snapshot> result, StsGateway.Issued issued, Throwable error,
-            boolean background) {
-        Snapshot previous;
-        Snapshot next;
-        long now;
-        ReadRoleException failure = null;
-        synchronized (lock) {
-            if (inFlight != result) {
-                // shutdown() already completed this refresh; keep the closed state.
-                return;
-            }
-            inFlight = null;
-            previous = snapshot;
-            now = clock.millis();
-            if (core.isClosed()) {
-                // The call failed because close() stopped the threads under it: say so, not what it failed with.
-                snapshot = Snapshot.EMPTY;
-                next = null;
-            } else {
-                try {
-                    next = error == null ? succeeded(now, issued) : null;
-                } catch (RuntimeException e) {
-                    error = e;
-                    next = null;
-                }
-                if (next != null && !next.usableAt(now)) {
-                    // Never published as credentials: nobody could be given them, and a waiting caller would have
-                    // nothing to report. A failure (retried after the backoff) says what is wrong.
-                    failure = ReadRoleException.of(Reason.STS_UNAVAILABLE, accountId, roleArn, null,
-                            "STS issued credentials for " + roleArn + " that expire at "
-                                    + Instant.ofEpochMilli(next.expiresAt) + ", within the mandatory refresh window"
-                                    + " (OCEAN_AWS_MANDATORY_WINDOW) of now (" + Instant.ofEpochMilli(now)
-                                    + "); check the session duration, the role's MaxSessionDuration and the clock",
-                            null);
-                    next = failed(previous, now, failure);
-                } else if (next == null) {
-                    failure = StsErrors.toReadRoleException(error, accountId, roleArn, core.knownPrincipal(),
-                            core.settings().externalIdFor(accountId) != null);
-                    next = failed(previous, now, failure);
-                }
-                snapshot = next;
-            }
-        }
-        if (next == null) {
-            result.complete(closedSnapshot());
+    private void complete(Refresh r, StsGateway.Issued issued, Throwable error, boolean background) {
+        if (inFlight != r) {
+            // shutdown() already completed this refresh; keep the closed state.
             return;
         }
+        long now = clock.millis();
+        if (core.isClosed()) {
+            // The call failed because close() stopped the threads under it: say so, not what it failed with.
+            SNAPSHOT.setVolatile(this, Snapshot.EMPTY);
+            IN_FLIGHT.compareAndSet(this, r, null);
+            r.dispatched.complete(null);
+            r.done.complete(closedSnapshot());
+            return;
+        }
+        Snapshot fresh = null;
+        ReadRoleException failure = null;
+        if (error == null) {
+            try {
+                fresh = succeeded(now, issued);
+            } catch (RuntimeException e) {
+                error = e;
+            }
+        }
+        if (fresh != null && !fresh.usableAt(now)) {
+            // Never published as credentials: nobody could be given them, and a waiting caller would have nothing to
+            // report. A failure (retried after the backoff) says what is wrong.
+            failure = ReadRoleException.of(Reason.STS_UNAVAILABLE, accountId, roleArn, null,
+                    "STS issued credentials for " + roleArn + " that expire at "
+                            + Instant.ofEpochMilli(fresh.expiresAt) + ", within the mandatory refresh window"
+                            + " (OCEAN_AWS_MANDATORY_WINDOW) of now (" + Instant.ofEpochMilli(now)
+                            + "); check the session duration, the role's MaxSessionDuration and the clock", null);
+            fresh = null;
+        } else if (fresh == null) {
+            failure = StsErrors.toReadRoleException(error, accountId, roleArn, core.knownPrincipal(),
+                    core.settings().externalIdFor(accountId) != null);
+        }
+        Snapshot previous;
+        Snapshot next;
+        do {
+            previous = snapshot;
+            next = fresh != null ? fresh : failed(previous, now, failure);
+        } while (!SNAPSHOT.compareAndSet(this, previous, next));
+        // Cleared after publishing: a caller that finds no refresh in flight finds the new snapshot.
+        IN_FLIGHT.compareAndSet(this, r, null);
         try {
             report(previous, next, now, failure, background);
         } finally {
-            result.complete(next);
+            r.dispatched.complete(null);
+            r.done.complete(next);
         }
     }
 
@@ -325,7 +407,7 @@ public final class AccountCredentials implements AwsCredentialsProvider {
         long expires = issued.credentials.expirationTime().orElseThrow().toEpochMilli();
         RefreshWindows windows = core.windows();
         long mandatoryAt = expires - windows.mandatoryMillis();
-        long refreshAt = windows.advisoryStart(now, expires);
+        long refreshAt = windows.plannedRefresh(core.phaseHash(roleArn), now, expires);
         return new Snapshot(issued.credentials, issued.assumedRoleArn, refreshAt, mandatoryAt, expires, null, 0, 0,
                 0);
     }
@@ -388,14 +470,16 @@ public final class AccountCredentials implements AwsCredentialsProvider {
      * @return whether the credentials were forgotten
      */
     public boolean invalidate(String accessKeyId) {
-        synchronized (lock) {
+        while (true) {
             Snapshot s = snapshot;
             if (accessKeyId != null && (s.credentials == null || !accessKeyId.equals(s.credentials.accessKeyId()))) {
                 return false;
             }
-            snapshot = new Snapshot(null, s.assumedRoleArn, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, null, 0, 0,
-                    s.failures);
-            return true;
+            Snapshot next = new Snapshot(null, s.assumedRoleArn, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, null,
+                    0, 0, s.failures);
+            if (SNAPSHOT.compareAndSet(this, s, next)) {
+                return true;
+            }
         }
     }
 
@@ -404,14 +488,11 @@ public final class AccountCredentials implements AwsCredentialsProvider {
      * woken at once with the same {@link Reason#CLOSED} failure instead of waiting out its timeout.
      */
     public void shutdown() {
-        CompletableFuture<Snapshot> pending;
-        synchronized (lock) {
-            snapshot = Snapshot.EMPTY;
-            pending = inFlight;
-            inFlight = null;
-        }
+        SNAPSHOT.setVolatile(this, Snapshot.EMPTY);
+        Refresh pending = (Refresh) IN_FLIGHT.getAndSet(this, null);
         if (pending != null) {
-            pending.complete(closedSnapshot());
+            pending.dispatched.complete(null);
+            pending.done.complete(closedSnapshot());
         }
     }
 
@@ -420,11 +501,8 @@ public final class AccountCredentials implements AwsCredentialsProvider {
      * none is in flight. For tests and health checks: waiting on it never starts a refresh.
      */
     public CompletableFuture<Void> inFlightRefresh() {
-        CompletableFuture<Snapshot> pending;
-        synchronized (lock) {
-            pending = inFlight;
-        }
-        return pending == null ? CompletableFuture.completedFuture(null) : pending.thenRun(() -> { });
+        Refresh pending = inFlight;
+        return pending == null ? CompletableFuture.completedFuture(null) : pending.done.thenRun(() -> { });
     }
 
     /** The assumed-role ARN of the current credentials, once assumed. */
@@ -451,9 +529,7 @@ public final class AccountCredentials implements AwsCredentialsProvider {
 
     /** Whether a refresh is in flight (for tests and health). */
     public boolean refreshing() {
-        synchronized (lock) {
-            return inFlight != null;
-        }
+        return inFlight != null;
     }
 
     @Override
@@ -483,11 +559,12 @@ public final class AccountCredentials implements AwsCredentialsProvider {
         /** Consecutive failed refreshes in this episode. */
         final int failures;
         /**
-         * {@link #credentials} as a completed future, made once, so that {@code resolveIdentity} allocates nothing on
-         * the hot path either. Shared by all async callers: a caller that obtrudes a value on it (never done by the
-         * SDK) would be the only way to change it.
+         * {@link #credentials} as a completed future, made on the first async call (sync-only users never pay for
+         * it), so that {@code resolveIdentity} allocates nothing on the hot path either. A benign race: two threads
+         * may each make one; either is correct. Shared by all async callers: a caller that obtrudes a value on it
+         * (never done by the SDK) would be the only way to change it.
          */
-        final CompletableFuture<AwsCredentialsIdentity> identity;
+        private CompletableFuture<AwsCredentialsIdentity> identity;
 
         Snapshot(AwsSessionCredentials credentials, String assumedRoleArn, long refreshAt, long mandatoryAt,
                 long expiresAt, ReadRoleException failure, long failureUntil, long retryAfter, int failures) {
@@ -500,7 +577,15 @@ public final class AccountCredentials implements AwsCredentialsProvider {
             this.failureUntil = failureUntil;
             this.retryAfter = retryAfter;
             this.failures = failures;
-            this.identity = credentials == null ? null : CompletableFuture.completedFuture(credentials);
+        }
+
+        CompletableFuture<AwsCredentialsIdentity> identity() {
+            CompletableFuture<AwsCredentialsIdentity> id = identity;
+            if (id == null && credentials != null) {
+                id = CompletableFuture.completedFuture(credentials);
+                identity = id;
+            }
+            return id;
         }
 
         boolean usableAt(long now) {

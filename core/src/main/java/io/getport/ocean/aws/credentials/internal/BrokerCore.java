@@ -28,23 +28,54 @@ public final class BrokerCore implements AutoCloseable {
     private final ResolvedIdentity identity;
     private final WebIdentity directWebIdentity;
     private final boolean checkBaseFirst;
-    private final AtomicReference<CompletableFuture<GetCallerIdentityResponse>> callerIdentity =
+    private final AtomicReference<StsGateway.Pending<GetCallerIdentityResponse>> callerIdentity =
             new AtomicReference<>();
     private volatile String knownPrincipal;
     private volatile boolean closed;
     private volatile Registry registry = holder -> holder;
+    /** Salts the accounts' refresh phases, so that replicas of a service refresh at different times. */
+    private final long phaseSalt = java.util.concurrent.ThreadLocalRandom.current().nextLong();
 
     public BrokerCore(Settings settings, ResolvedIdentity identity, Events events) {
         this.settings = settings;
         this.identity = identity;
         this.events = events;
-        this.windows = new RefreshWindows(settings.advisoryWindow, settings.mandatoryWindow, settings.refreshJitter);
+        this.windows = new RefreshWindows(settings.advisoryWindow, settings.outageBuffer, settings.mandatoryWindow,
+                settings.refreshJitter);
         this.gateway = new StsGateway(settings, identity.baseIdentity().credentialsProvider(), identity.region(),
-                identity.baseIdentity().roleSession(), events);
+                identity.baseIdentity().roleSession(), events, component(identity));
         this.directWebIdentity = identity.baseIdentity().directWebIdentity().orElse(null);
         boolean durationUnknown = settings.sessionDuration.compareTo(Validation.ROLE_CHAINING_MAX_DURATION) > 0
                 && !identity.baseIdentity().roleSession() && directWebIdentity == null;
         this.checkBaseFirst = directWebIdentity == null && (settings.expectedBaseAccount != null || durationUnknown);
+    }
+
+    /** Names the local credential source of {@code identity} in messages about its failures. */
+    static String component(ResolvedIdentity identity) {
+        String source = identity.source();
+        String provider = identity.baseIdentity().credentialsProvider() == null ? "none"
+                : identity.baseIdentity().credentialsProvider().getClass().getSimpleName();
+        switch (source == null ? "" : source) {
+            case "ecs":
+                return "the ECS container credentials agent (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI)";
+            case "ec2":
+                return "the EC2 instance metadata service (IMDSv2, the instance profile's credentials)";
+            case "eks-pod-identity":
+                return "the EKS Pod Identity agent (AWS_CONTAINER_CREDENTIALS_FULL_URI)";
+            case "eks-irsa":
+                return "the EKS IRSA web identity (AWS_WEB_IDENTITY_TOKEN_FILE and its AssumeRoleWithWebIdentity)";
+            case IdentityResolver.ENVIRONMENT:
+                return "the environment's static keys (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)";
+            case IdentityResolver.EXPLICIT:
+                return "the base credentials provider given to the builder (" + provider + ")";
+            default:
+                return "the base identity's credentials provider (" + source + ", " + provider + ")";
+        }
+    }
+
+    /** The phase hash of an account (or role ARN) for this broker: see {@link RefreshWindows#phaseHash}. */
+    long phaseHash(String key) {
+        return RefreshWindows.phaseHash(key, phaseSalt);
     }
 
     public void registry(Registry registry) {
@@ -89,11 +120,26 @@ public final class BrokerCore implements AutoCloseable {
     }
 
     /** Assumes the read role in one account: chained AssumeRole, or AssumeRoleWithWebIdentity in direct mode. */
-    CompletableFuture<StsGateway.Issued> assume(String accountId, String roleArn) {
-        CompletableFuture<StsGateway.Issued> call = !checkBaseFirst
-                ? gateway.assume(accountId, roleArn, directWebIdentity)
-                : baseIdentity().thenCompose(caller -> gateway.assume(accountId, roleArn, directWebIdentity));
-        return call.handle((issued, error) -> {
+    StsGateway.Pending<StsGateway.Issued> assume(String accountId, String roleArn) {
+        StsGateway.Pending<StsGateway.Issued> call;
+        if (!checkBaseFirst) {
+            call = gateway.assume(accountId, roleArn, directWebIdentity);
+        } else {
+            StsGateway.Pending<GetCallerIdentityResponse> base = baseIdentityCall();
+            if (base.result.isDone() && !base.result.isCompletedExceptionally()) {
+                call = gateway.assume(accountId, roleArn, directWebIdentity);
+            } else {
+                // Queued behind GetCallerIdentity: dispatched when it is, then when the AssumeRole is.
+                CompletableFuture<Void> dispatched = new CompletableFuture<>();
+                base.dispatched.whenComplete((x, e) -> dispatched.complete(null));
+                CompletableFuture<StsGateway.Issued> result = base.result.thenCompose(caller -> {
+                    StsGateway.Pending<StsGateway.Issued> p = gateway.assume(accountId, roleArn, directWebIdentity);
+                    return p.result;
+                });
+                call = new StsGateway.Pending<>(result, dispatched);
+            }
+        }
+        CompletableFuture<StsGateway.Issued> explained = call.result.handle((issued, error) -> {
             if (error == null) {
                 return CompletableFuture.completedFuture(issued);
             }
@@ -104,6 +150,7 @@ public final class BrokerCore implements AutoCloseable {
             return baseIdentity().handle((caller, ignored) -> issued)
                     .thenCompose(x -> CompletableFuture.<StsGateway.Issued>failedFuture(StsErrors.unwrap(error)));
         }).thenCompose(f -> f);
+        return new StsGateway.Pending<>(explained, call.dispatched);
     }
 
     /**
@@ -112,17 +159,25 @@ public final class BrokerCore implements AutoCloseable {
      * role session.
      */
     public CompletableFuture<GetCallerIdentityResponse> baseIdentity() {
-        CompletableFuture<GetCallerIdentityResponse> existing = callerIdentity.get();
+        return baseIdentityCall().result;
+    }
+
+    private StsGateway.Pending<GetCallerIdentityResponse> baseIdentityCall() {
+        StsGateway.Pending<GetCallerIdentityResponse> existing = callerIdentity.get();
         if (existing != null) {
             return existing;
         }
-        CompletableFuture<GetCallerIdentityResponse> mine = new CompletableFuture<>();
-        if (!callerIdentity.compareAndSet(null, mine)) {
+        StsGateway.Pending<GetCallerIdentityResponse> pending = new StsGateway.Pending<>(new CompletableFuture<>(),
+                new CompletableFuture<>());
+        CompletableFuture<GetCallerIdentityResponse> mine = pending.result;
+        if (!callerIdentity.compareAndSet(null, pending)) {
             return callerIdentity.get();
         }
-        gateway.callerIdentity().whenComplete((response, error) -> {
+        StsGateway.Pending<GetCallerIdentityResponse> call = gateway.callerIdentity();
+        call.dispatched.whenComplete((x, e) -> pending.dispatched.complete(null));
+        call.result.whenComplete((response, error) -> {
             if (error != null) {
-                callerIdentity.compareAndSet(mine, null);
+                callerIdentity.compareAndSet(pending, null);
                 mine.completeExceptionally(StsErrors.unwrap(error));
                 return;
             }
@@ -142,7 +197,7 @@ public final class BrokerCore implements AutoCloseable {
             }
             mine.complete(response);
         });
-        return mine;
+        return pending;
     }
 
     @Override

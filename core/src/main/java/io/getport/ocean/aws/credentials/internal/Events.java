@@ -95,6 +95,13 @@ public class Events {
         }
     }
 
+    /** STS throttled this broker and its adaptive rate went down (at most once per 100 ms): DEBUG only. */
+    public void stsRateDecreased(double from, double to) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("sts throttled; adaptive rate decreased from={}/s to={}/s", Math.round(from), Math.round(to));
+        }
+    }
+
     public void refreshed(String account, String assumedRoleArn, Instant expiration, boolean background) {
         if (LOG.isDebugEnabled()) {
             LOG.debug("refresh ok account={} role={} expires={} background={}", account, assumedRoleArn, expiration,

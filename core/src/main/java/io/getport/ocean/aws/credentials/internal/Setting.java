@@ -34,14 +34,17 @@ public enum Setting {
     ADVISORY_WINDOW("advisoryWindow", "OCEAN_AWS_ADVISORY_WINDOW", "ocean.aws.advisoryWindow",
             "by lifetime: <20 min: 5 min, 20-90 min: 15 min, >=90 min: 60 min"),
     MANDATORY_WINDOW("mandatoryWindow", "OCEAN_AWS_MANDATORY_WINDOW", "ocean.aws.mandatoryWindow", "60s"),
+    OUTAGE_BUFFER("outageBuffer", "OCEAN_AWS_OUTAGE_BUFFER", "ocean.aws.outageBuffer",
+            "by lifetime: lifetime / 6, between 1 min and 60 min (10 min for 1-hour credentials)"),
+    QUEUE_TIMEOUT("queueTimeout", "OCEAN_AWS_QUEUE_TIMEOUT", "ocean.aws.queueTimeout", "5m"),
     REFRESH_TIMEOUT("refreshTimeout", "OCEAN_AWS_REFRESH_TIMEOUT", "ocean.aws.refreshTimeout", "15s"),
     STS_CALL_TIMEOUT("stsCallTimeout", "OCEAN_AWS_STS_CALL_TIMEOUT", "ocean.aws.stsCallTimeout", "5s"),
     FAILURE_CACHE_TIME("failureCacheTime", "OCEAN_AWS_FAILURE_CACHE_TIME", "ocean.aws.failureCacheTime", "60s"),
     RETRY_MAX_ATTEMPTS("retryMaxAttempts", "OCEAN_AWS_RETRY_MAX_ATTEMPTS", "ocean.aws.retryMaxAttempts", "3"),
     RETRY_BASE_DELAY("retryBaseDelay", "OCEAN_AWS_RETRY_BASE_DELAY", "ocean.aws.retryBaseDelay", "200ms"),
     RETRY_MAX_DELAY("retryMaxDelay", "OCEAN_AWS_RETRY_MAX_DELAY", "ocean.aws.retryMaxDelay", "20s"),
-    STS_RATE_LIMIT("stsRateLimit", "OCEAN_AWS_STS_RATE_LIMIT", "ocean.aws.stsRateLimit", "50"),
-    STS_MAX_CONCURRENCY("stsMaxConcurrency", "OCEAN_AWS_STS_MAX_CONCURRENCY", "ocean.aws.stsMaxConcurrency", "8"),
+    STS_RATE_LIMIT("stsRateLimit", "OCEAN_AWS_STS_RATE_LIMIT", "ocean.aws.stsRateLimit", "500"),
+    STS_MAX_CONCURRENCY("stsMaxConcurrency", "OCEAN_AWS_STS_MAX_CONCURRENCY", "ocean.aws.stsMaxConcurrency", "10"),
     CIRCUIT_FAILURE_RATE("circuitFailureRate", "OCEAN_AWS_CIRCUIT_FAILURE_RATE", "ocean.aws.circuitFailureRate",
             "50"),
     CIRCUIT_OPEN_DURATION("circuitOpenDuration", "OCEAN_AWS_CIRCUIT_OPEN_DURATION", "ocean.aws.circuitOpenDuration",
@@ -129,6 +132,10 @@ public enum Setting {
                 return new DurationRange(Validation.MIN_SESSION_DURATION, Validation.MAX_SESSION_DURATION);
             case ADVISORY_WINDOW:
                 return new DurationRange(Duration.ofSeconds(1), Duration.ofHours(12));
+            case OUTAGE_BUFFER:
+                return new DurationRange(Duration.ZERO, Duration.ofHours(6));
+            case QUEUE_TIMEOUT:
+                return new DurationRange(Duration.ofMillis(1), Duration.ofHours(1));
             case MANDATORY_WINDOW:
                 return new DurationRange(Duration.ofMillis(1), Duration.ofSeconds(449));
             case REFRESH_TIMEOUT:

@@ -54,7 +54,12 @@ public final class Settings {
     public final Set<String> allowedAccounts;
     public final Duration advisoryWindow;
     public final Duration mandatoryWindow;
+    /** Ignored since the phase schedule (kept so existing configurations still build); see docs/REFRESH.md. */
     public final double refreshJitter;
+    /** The outage buffer, or null for the default by lifetime ({@link RefreshWindows#bufferMillis}). */
+    public final Duration outageBuffer;
+    /** How long an STS call may wait in the broker's queue before it is failed with QUEUE_TIMEOUT. */
+    public final Duration queueTimeout;
     public final Duration refreshTimeout;
     public final Duration stsCallTimeout;
     public final Duration failureCacheTime;
@@ -163,14 +168,16 @@ public final class Settings {
         if (refreshJitter < 0 || refreshJitter > 1) {
             throw Validation.invalid("refreshJitter", "must be between 0 and 1", Double.toString(refreshJitter));
         }
+        this.outageBuffer = duration(d.outageBuffer, Setting.OUTAGE_BUFFER, env, null);
+        this.queueTimeout = duration(d.queueTimeout, Setting.QUEUE_TIMEOUT, env, Duration.ofMinutes(5));
         this.refreshTimeout = duration(d.refreshTimeout, Setting.REFRESH_TIMEOUT, env, Duration.ofSeconds(15));
         this.stsCallTimeout = duration(d.stsCallTimeout, Setting.STS_CALL_TIMEOUT, env, Duration.ofSeconds(5));
         this.failureCacheTime = duration(d.failureCacheTime, Setting.FAILURE_CACHE_TIME, env, Duration.ofSeconds(60));
         this.retryMaxAttempts = number(d.retryMaxAttempts, Setting.RETRY_MAX_ATTEMPTS, env, 3);
         this.retryBaseDelay = duration(d.retryBaseDelay, Setting.RETRY_BASE_DELAY, env, Duration.ofMillis(200));
         this.retryMaxDelay = duration(d.retryMaxDelay, Setting.RETRY_MAX_DELAY, env, Duration.ofSeconds(20));
-        this.stsRateLimit = number(d.stsRateLimit, Setting.STS_RATE_LIMIT, env, 50);
-        this.stsMaxConcurrency = number(d.stsMaxConcurrency, Setting.STS_MAX_CONCURRENCY, env, 8);
+        this.stsRateLimit = number(d.stsRateLimit, Setting.STS_RATE_LIMIT, env, 500);
+        this.stsMaxConcurrency = number(d.stsMaxConcurrency, Setting.STS_MAX_CONCURRENCY, env, 10);
         this.circuitFailureRate = number(d.circuitFailureRate, Setting.CIRCUIT_FAILURE_RATE, env, 50);
         this.circuitOpenDuration = duration(d.circuitOpenDuration, Setting.CIRCUIT_OPEN_DURATION, env,
                 Duration.ofSeconds(30));
@@ -357,6 +364,8 @@ public final class Settings {
         public Duration advisoryWindow;
         public Duration mandatoryWindow;
         public Double refreshJitter;
+        public Duration outageBuffer;
+        public Duration queueTimeout;
         public Duration refreshTimeout;
         public Duration stsCallTimeout;
         public Duration failureCacheTime;

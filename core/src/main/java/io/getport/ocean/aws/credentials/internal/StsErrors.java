@@ -48,9 +48,11 @@ public final class StsErrors {
         if (e instanceof AwsServiceException) {
             AwsServiceException ase = (AwsServiceException) e;
             String code = ase.awsErrorDetails() != null ? ase.awsErrorDetails().errorCode() : null;
-            if (code == null && ase.statusCode() == 403) {
-                // Some endpoints (and emulators) answer 403 with a body the SDK cannot parse: it is still a denial.
-                return "AccessDenied";
+            if (code == null || code.isBlank()) {
+                // Query-protocol errors in the other shape (<ErrorResponse><Errors><Error><Code>, as moto sends):
+                // the code is read from the body. A 403 with no code at all (a proxy, a firewall) is not known to be
+                // STS's denial: it is reported as what it is (INVALID_RESPONSE), not as AccessDenied.
+                return codeInBody(ase);
             }
             return code;
         }
@@ -76,8 +78,91 @@ public final class StsErrors {
             return ase.statusCode() >= 500 || ase.isThrottlingException()
                     || (code != null && RECOVERABLE_CODES.contains(code));
         }
+        if (e instanceof BaseIdentityUnavailable || e instanceof InvalidResponse || e instanceof QueueTimeout) {
+            return false;
+        }
+        if (e instanceof SdkClientException && unparsable(e)) {
+            return false;
+        }
         return e instanceof SdkClientException || e instanceof java.io.IOException
                 || e instanceof java.util.concurrent.TimeoutException;
+    }
+
+    private static final Pattern CODE_ELEMENT = Pattern.compile("<Code>\\s*([A-Za-z][A-Za-z0-9.]{0,99})\\s*</Code>");
+
+    private static String codeInBody(AwsServiceException e) {
+        if (e.awsErrorDetails() == null || e.awsErrorDetails().rawResponse() == null) {
+            return null;
+        }
+        byte[] body = e.awsErrorDetails().rawResponse().asByteArrayUnsafe();
+        String text = new String(body, 0, Math.min(body.length, 4096), java.nio.charset.StandardCharsets.UTF_8);
+        if (!text.contains("<ErrorResponse")) {
+            return null;
+        }
+        Matcher m = CODE_ELEMENT.matcher(text);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** Whether the SDK could not read STS's answer (HTTP success or error with a body that is not STS's XML). */
+    static boolean unparsable(Throwable e) {
+        String m = e.getMessage();
+        if (m == null) {
+            return false;
+        }
+        String lower = m.toLowerCase(Locale.ROOT);
+        return lower.contains("unable to unmarshall") || lower.contains("unable to parse")
+                || lower.contains("unmarshalling");
+    }
+
+    /**
+     * The local credential source (ECS agent, IMDS, token file, Pod Identity agent, a given provider) failed before
+     * any STS call: reported as {@link Reason#BASE_IDENTITY_UNAVAILABLE}, never counted against STS.
+     */
+    public static final class BaseIdentityUnavailable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String component;
+
+        public BaseIdentityUnavailable(String component, Throwable cause) {
+            super(component + " did not provide the base identity's credentials: " + received(cause), cause, false,
+                    false);
+            this.component = component;
+        }
+
+        public String component() {
+            return component;
+        }
+    }
+
+    /** STS answered, but not with a valid answer to the request (missing elements, an impossible expiry). */
+    public static final class InvalidResponse extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public InvalidResponse(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** A call waited its whole {@code queueTimeout} in the broker's queue and was never sent to STS. */
+    public static final class QueueTimeout extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public QueueTimeout(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * What a failure says about itself, bounded and on one line: its class and message (an SDK or JDK message never
+     * carries a credential the broker holds; the text is cut at 300 characters).
+     */
+    static String received(Throwable cause) {
+        if (cause == null) {
+            return "no detail";
+        }
+        String m = cause.getMessage();
+        String text = cause.getClass().getName() + (m == null ? "" : ": " + m);
+        text = text.replaceAll("[\\r\\n\\t]+", " ");
+        return text.length() > 300 ? text.substring(0, 300) + "..." : text;
     }
 
     /** Whether the retry layer should try again at once: recoverable, but not a protection that already said no. */
@@ -150,6 +235,54 @@ public final class StsErrors {
         Throwable e = unwrap(failure);
         if (e instanceof ReadRoleException) {
             return (ReadRoleException) e;
+        }
+        if (e instanceof BaseIdentityUnavailable) {
+            return ReadRoleException.of(Reason.BASE_IDENTITY_UNAVAILABLE, accountId, roleArn, null,
+                    e.getMessage() + ". No STS call was made for " + roleArn + "; check " + ((BaseIdentityUnavailable) e)
+                            .component() + " (the doctor shows the runtime identity and its endpoints).", e.getCause());
+        }
+        if (e instanceof QueueTimeout) {
+            return ReadRoleException.of(Reason.QUEUE_TIMEOUT, accountId, roleArn, "QueueTimeout",
+                    "The STS call for " + roleArn + " was not sent: " + e.getMessage() + ". STS was not slow: too"
+                            + " many calls were pending for the STS rate this broker is granted; raise"
+                            + " OCEAN_AWS_QUEUE_TIMEOUT or spread the accounts' first use.", null);
+        }
+        if (e instanceof InvalidResponse) {
+            return ReadRoleException.of(Reason.INVALID_RESPONSE, accountId, roleArn, "InvalidResponse",
+                    "STS's answer for " + roleArn + " is not a valid answer: " + e.getMessage()
+                            + ". Check OCEAN_AWS_STS_ENDPOINT (a proxy or an emulator may answer instead of STS).",
+                    null);
+        }
+        if (!(e instanceof software.amazon.awssdk.core.exception.SdkException) && !(e instanceof java.io.IOException)
+                && !(e instanceof java.util.concurrent.TimeoutException)
+                && !(e instanceof CallNotPermittedException) && !(e instanceof BulkheadFullException)
+                && !(e instanceof RequestNotPermitted)) {
+            // An Error (OutOfMemoryError, StackOverflowError) or an unexpected exception in this process: STS said
+            // nothing of the kind.
+            return ReadRoleException.of(Reason.INTERNAL_ERROR, accountId, roleArn, e.getClass().getSimpleName(),
+                    "Assuming " + roleArn + " failed inside this process, not at STS: " + received(e)
+                            + ". This is a resource limit or a bug; the call is retried after the failure cache time.",
+                    e);
+        }
+        if (e instanceof SdkClientException && unparsable(e)) {
+            return ReadRoleException.of(Reason.INVALID_RESPONSE, accountId, roleArn, "InvalidResponse",
+                    "STS's answer for " + roleArn + " could not be read as an STS answer (" + received(e)
+                            + "). Check OCEAN_AWS_STS_ENDPOINT (a proxy or an emulator may answer instead of STS).",
+                    null);
+        }
+        if (e instanceof AwsServiceException && errorCode(e) == null && ((AwsServiceException) e).statusCode() < 500
+                && !isThrottling(e)) {
+            AwsServiceException ase = (AwsServiceException) e;
+            int length = ase.awsErrorDetails() != null && ase.awsErrorDetails().rawResponse() != null
+                    ? ase.awsErrorDetails().rawResponse().asByteArrayUnsafe().length : 0;
+            String contentType = ase.awsErrorDetails() != null && ase.awsErrorDetails().sdkHttpResponse() != null
+                    ? ase.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("Content-Type").orElse("none")
+                    : "unknown";
+            return ReadRoleException.of(Reason.INVALID_RESPONSE, accountId, roleArn, "HTTP" + ase.statusCode(),
+                    "The STS endpoint answered " + roleArn + " with HTTP " + ase.statusCode() + " but without an STS"
+                            + " error code (" + length + " bytes, Content-Type " + contentType + "): not an answer"
+                            + " STS gives, so not reported as a denial. Check OCEAN_AWS_STS_ENDPOINT and any proxy"
+                            + " in between.", null);
         }
         String code = errorCode(e);
         String stsSaid = e instanceof AwsServiceException && ((AwsServiceException) e).awsErrorDetails() != null

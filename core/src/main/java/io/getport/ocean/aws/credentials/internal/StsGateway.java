@@ -1,16 +1,11 @@
 package io.getport.ocean.aws.credentials.internal;
 
 import io.getport.ocean.aws.credentials.spi.WebIdentity;
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.core.IntervalBiFunction;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -26,7 +22,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -35,77 +34,124 @@ import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
 import software.amazon.awssdk.services.sts.model.AssumeRoleWithWebIdentityRequest;
 import software.amazon.awssdk.services.sts.model.AssumeRoleWithWebIdentityResponse;
+import software.amazon.awssdk.services.sts.model.AssumedRoleUser;
 import software.amazon.awssdk.services.sts.model.Credentials;
+import software.amazon.awssdk.services.sts.model.GetCallerIdentityRequest;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 import software.amazon.awssdk.services.sts.model.PolicyDescriptorType;
 import software.amazon.awssdk.services.sts.model.Tag;
 
 /**
- * Every STS call the broker makes, behind one set of protections: a Resilience4j {@link RateLimiter} and
- * {@link Bulkhead} shared by all accounts, a {@link CircuitBreaker} on STS as a whole, and a {@link Retry} with
- * exponential backoff and full jitter. The SDK client's own retries are off, so retries happen in this one layer.
+ * Every STS call the broker makes, behind one set of protections: the {@link StsQueue} (one FIFO queue for all
+ * accounts, an {@link AdaptiveRate} and a concurrency cap), a Resilience4j {@link CircuitBreaker} on STS as a whole
+ * (outages only), and one retry layer (exponential backoff with full jitter; a retry goes back to the front of the
+ * queue). The SDK client's own retries are off, so retries happen in this one layer, and its
+ * {@code apiCallTimeout} bounds every real STS call ({@code stsCallTimeout}).
  *
- * <p>Calls run on a small pool of named daemon threads (one per allowed concurrent call, idle threads exit), and
- * retry delays on one scheduler thread: the thread count never depends on the number of accounts.
+ * <p>Before a call reaches STS, the base identity's credentials (or the web identity token) are obtained explicitly:
+ * a failure of the local credential source (ECS agent, IMDS, token file, Pod Identity agent) is reported as such
+ * ({@link StsErrors.BaseIdentityUnavailable}), gives back its rate token and never counts against STS's circuit
+ * breaker.
+ *
+ * <p>Threads: a pool of at most {@code stsMaxConcurrency} named daemon threads (idle ones exit) runs the blocking SDK
+ * calls, and one scheduler thread runs the dispatcher's wake-ups, retry delays and the SDK's call timeouts (the SDK
+ * client is given that scheduler instead of creating its own). The thread count never depends on the number of
+ * accounts.
  */
 public final class StsGateway implements AutoCloseable {
+    /** How many times one call may be throttled before its failure is reported (outages count separately). */
+    public static final int MAX_THROTTLED_ATTEMPTS = 10;
     private final Settings settings;
     private final StsClient sts;
     private final boolean ownsClient;
+    private final AwsCredentialsProvider baseCredentials;
+    private final String baseComponent;
     private final ExecutorService ownExecutor;
-    private final Executor executor;
     private final ScheduledExecutorService scheduler;
-    private final RateLimiter rateLimiter;
-    private final Bulkhead bulkhead;
+    private final StsQueue queue;
     private final CircuitBreaker circuitBreaker;
-    private final Retry retry;
     private final String partition;
     private final Events events;
     private final AtomicBoolean chainingClampLogged = new AtomicBoolean();
+    private volatile boolean closed;
     /** The assume call in flight per role ARN; entries live only while their call runs. */
-    private final ConcurrentHashMap<String, CompletableFuture<Issued>> inFlight = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Pending<Issued>> inFlight = new ConcurrentHashMap<>();
     private volatile Duration effectiveDuration;
+
+    /**
+     * An STS call in progress: {@link #result}, and {@link #dispatched}, which completes when the call left the queue
+     * (or ended without leaving it), so that a caller can tell waiting for a permit from waiting for STS.
+     */
+    public static final class Pending<T> {
+        public final CompletableFuture<T> result;
+        public final CompletableFuture<Void> dispatched;
+
+        public Pending(CompletableFuture<T> result, CompletableFuture<Void> dispatched) {
+            this.result = result;
+            this.dispatched = dispatched;
+        }
+
+        Pending() {
+            this(new CompletableFuture<>(), new CompletableFuture<>());
+        }
+
+        /** A call that ended before it started. */
+        public static <T> Pending<T> failed(Throwable e) {
+            return new Pending<>(CompletableFuture.failedFuture(e), CompletableFuture.completedFuture(null));
+        }
+    }
 
     public StsGateway(Settings settings, AwsCredentialsProvider baseCredentials, Region region, boolean roleSession,
             Events events) {
+        this(settings, baseCredentials, region, roleSession, events, "the base identity's credentials provider");
+    }
+
+    /**
+     * @param baseComponent names the local credential source in messages, e.g. "the ECS container credentials agent"
+     */
+    public StsGateway(Settings settings, AwsCredentialsProvider baseCredentials, Region region, boolean roleSession,
+            Events events, String baseComponent) {
         this.settings = settings;
         this.events = events;
+        this.baseComponent = baseComponent;
         this.partition = Partitions.partitionOf(region);
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemonThreads("ocean-aws-sts-scheduler-"));
+        timer.setRemoveOnCancelPolicy(true);
+        this.scheduler = timer;
         if (settings.stsClient != null) {
             this.sts = settings.stsClient;
             this.ownsClient = false;
+            // A caller-owned client signs with its own credentials: they cannot be resolved here.
+            this.baseCredentials = null;
         } else {
             StsClientBuilder b = StsClient.builder()
                     .region(region)
                     .credentialsProvider(baseCredentials)
                     .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())
                             .apiCallAttemptTimeout(settings.stsCallTimeout)
-                            .apiCallTimeout(settings.stsCallTimeout));
+                            .apiCallTimeout(settings.stsCallTimeout)
+                            .scheduledExecutorService(timer));
             if (settings.stsEndpoint != null) {
                 b.endpointOverride(settings.stsEndpoint);
             }
             this.sts = b.build();
             this.ownsClient = true;
+            this.baseCredentials = baseCredentials;
         }
+        Executor executor;
         if (settings.executor != null) {
             this.ownExecutor = null;
-            this.executor = settings.executor;
+            executor = settings.executor;
         } else {
             ThreadPoolExecutor pool = new ThreadPoolExecutor(settings.stsMaxConcurrency, settings.stsMaxConcurrency,
                     30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads("ocean-aws-sts-"));
             pool.allowCoreThreadTimeOut(true);
             this.ownExecutor = pool;
-            this.executor = pool;
+            executor = pool;
         }
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemonThreads("ocean-aws-sts-retry-"));
-        timer.setRemoveOnCancelPolicy(true);
-        this.scheduler = timer;
-        this.rateLimiter = RateLimiter.of("ocean-aws-sts", rateLimiterConfig(settings.stsRateLimit,
-                settings.refreshTimeout));
-        this.bulkhead = Bulkhead.of("ocean-aws-sts", BulkheadConfig.custom()
-                .maxConcurrentCalls(settings.stsMaxConcurrency)
-                .maxWaitDuration(settings.refreshTimeout)
-                .build());
+        this.queue = new StsQueue(new AdaptiveRate(settings.stsRateLimit, System.nanoTime()),
+                settings.stsMaxConcurrency, settings.queueTimeout, System::nanoTime,
+                (task, delayNanos) -> timer.schedule(task, delayNanos, TimeUnit.NANOSECONDS), executor, events);
         this.circuitBreaker = CircuitBreaker.of("ocean-aws-sts", CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(20)
@@ -120,18 +166,6 @@ public final class StsGateway implements AutoCloseable {
                 .build());
         this.circuitBreaker.getEventPublisher().onStateTransition(e -> events.circuitTransition(
                 e.getStateTransition().getFromState().name(), e.getStateTransition().getToState().name()));
-        long base = settings.retryBaseDelay.toMillis();
-        long cap = settings.retryMaxDelay.toMillis();
-        IntervalBiFunction<Object> fullJitter = (attempt, either) -> {
-            long ceiling = Math.min(cap, base << Math.min(20, Math.max(0, attempt - 1)));
-            return ThreadLocalRandom.current().nextLong(Math.max(1, ceiling / 10), Math.max(2, ceiling + 1));
-        };
-        this.retry = Retry.of("ocean-aws-sts", RetryConfig.custom()
-                .maxAttempts(settings.retryMaxAttempts)
-                .intervalBiFunction(fullJitter)
-                .retryOnException(StsErrors::retryable)
-                .failAfterMaxAttempts(false)
-                .build());
         Duration duration = settings.sessionDuration;
         if (roleSession && duration.compareTo(Validation.ROLE_CHAINING_MAX_DURATION) > 0) {
             events.durationClamped(duration, "the base identity is a role session, so assuming the read role is role"
@@ -140,26 +174,6 @@ public final class StsGateway implements AutoCloseable {
             duration = Validation.ROLE_CHAINING_MAX_DURATION;
         }
         this.effectiveDuration = duration;
-    }
-
-    /**
-     * A rate limiter that admits exactly {@code callsPerSecond} calls a second, spread over up to ten equal slices of
-     * the second so that a cold start does not burst a whole second's worth at once. The slice count divides the rate,
-     * so the rate is never rounded down (15/s is 3 per 200 ms, not 1 per 100 ms).
-     */
-    static RateLimiterConfig rateLimiterConfig(int callsPerSecond, Duration timeout) {
-        int slices = 1;
-        for (int candidate = Math.min(10, callsPerSecond); candidate > 1; candidate--) {
-            if (callsPerSecond % candidate == 0) {
-                slices = candidate;
-                break;
-            }
-        }
-        return RateLimiterConfig.custom()
-                .limitForPeriod(callsPerSecond / slices)
-                .limitRefreshPeriod(Duration.ofNanos(1_000_000_000L / slices))
-                .timeoutDuration(timeout)
-                .build();
     }
 
     /** The session duration that AssumeRole asks for now (clamped to 1 h once role chaining is known). */
@@ -175,12 +189,9 @@ public final class StsGateway implements AutoCloseable {
         return circuitBreaker;
     }
 
-    public RateLimiter rateLimiter() {
-        return rateLimiter;
-    }
-
-    public Bulkhead bulkhead() {
-        return bulkhead;
+    /** The queue in front of STS (its adaptive rate, its counters). */
+    public StsQueue queue() {
+        return queue;
     }
 
     /** Clamps future requests to one hour: the base identity turned out to be a role session. */
@@ -194,83 +205,210 @@ public final class StsGateway implements AutoCloseable {
     }
 
     /**
-     * Assumes {@code roleArn} with retries, asynchronously. The future fails with the last STS error.
+     * Assumes {@code roleArn} with retries, asynchronously. The result fails with the last error.
      *
      * <p>Single flight per role ARN for the whole broker: while a call for {@code roleArn} is in flight, every other
-     * request for it gets that call's future. Per-account holders already share one refresh each; this also covers
-     * the moment when the cache evicted a holder whose refresh is still running and a new holder for the same
-     * account starts one.
+     * request for it gets that call. Per-account holders already share one refresh each; this also covers the moment
+     * when the cache evicted a holder whose refresh is still running and a new holder for the same account starts one.
      *
      * @param directWebIdentity when non-null, {@code AssumeRoleWithWebIdentity} with its token instead of AssumeRole
      */
-    public CompletableFuture<Issued> assume(String accountId, String roleArn, WebIdentity directWebIdentity) {
-        CompletableFuture<Issued> mine = new CompletableFuture<>();
-        CompletableFuture<Issued> running = inFlight.putIfAbsent(roleArn, mine);
+    public Pending<Issued> assume(String accountId, String roleArn, WebIdentity directWebIdentity) {
+        Pending<Issued> mine = new Pending<>();
+        Pending<Issued> running = inFlight.putIfAbsent(roleArn, mine);
         if (running != null) {
             return running;
         }
-        CompletableFuture<Issued> call;
-        try {
-            Supplier<java.util.concurrent.CompletionStage<Issued>> attempt = () -> CompletableFuture.supplyAsync(
-                    () -> protectedCall(() -> assumeOnce(accountId, roleArn, directWebIdentity)), executor);
-            call = retry.executeCompletionStage(scheduler, attempt).toCompletableFuture();
-        } catch (RuntimeException e) {
-            call = CompletableFuture.failedFuture(e);
-        }
+        // Removed before completion: a request that comes after this call ended starts a new one.
+        CompletableFuture<Issued> call = new CompletableFuture<>();
         call.whenComplete((issued, error) -> {
-            // Removed before completion: a request that comes after this call ended starts a new one.
             inFlight.remove(roleArn, mine);
+            mine.dispatched.complete(null);
             if (error != null) {
-                mine.completeExceptionally(error);
+                mine.result.completeExceptionally(error);
             } else {
-                mine.complete(issued);
+                mine.result.complete(issued);
             }
         });
+        String action = directWebIdentity != null ? "AssumeRoleWithWebIdentity" : "AssumeRole";
+        start(new Attempt<>(action, call, mine.dispatched, 1, 0, base -> directWebIdentity != null
+                ? assumeWithWebIdentity(roleArn, directWebIdentity, effectiveDuration)
+                : assumeRole(accountId, roleArn, base, effectiveDuration)));
         return mine;
     }
 
     /** {@code GetCallerIdentity} with the base credentials, through the same protections. */
-    public CompletableFuture<GetCallerIdentityResponse> callerIdentity() {
-        Supplier<java.util.concurrent.CompletionStage<GetCallerIdentityResponse>> attempt =
-                () -> CompletableFuture.supplyAsync(() -> protectedCall(() -> timed("GetCallerIdentity",
-                        sts::getCallerIdentity)), executor);
-        return retry.executeCompletionStage(scheduler, attempt).toCompletableFuture();
+    public Pending<GetCallerIdentityResponse> callerIdentity() {
+        Pending<GetCallerIdentityResponse> mine = new Pending<>();
+        mine.result.whenComplete((r, e) -> mine.dispatched.complete(null));
+        start(new Attempt<>("GetCallerIdentity", mine.result, mine.dispatched, 1, 0,
+                base -> timed("GetCallerIdentity", () -> sts.getCallerIdentity(
+                        withBase(GetCallerIdentityRequest.builder(), base).build()))));
+        return mine;
     }
 
-    private <T> T protectedCall(Supplier<T> call) {
-        return Bulkhead.decorateSupplier(bulkhead, () -> {
-            // The time spent waiting for a rate-limiter permit is reported (metrics), admitted or not.
-            long queued = System.nanoTime();
+    private void start(Attempt<?> attempt) {
+        if (closed) {
+            attempt.result.completeExceptionally(closedFailure());
+            return;
+        }
+        queue.submit(attempt, attempt.number > 1);
+    }
+
+    private static IllegalStateException closedFailure() {
+        return new IllegalStateException("the broker was closed");
+    }
+
+    /** The STS part of a call, given the base credentials obtained for it (null with a caller-owned client). */
+    private interface StsCall<T> {
+        T call(AwsCredentials base);
+    }
+
+    /** One attempt of one call: a ticket in the queue. */
+    private final class Attempt<T> extends StsQueue.Ticket {
+        final String action;
+        final CompletableFuture<T> result;
+        final CompletableFuture<Void> dispatched;
+        /** Attempts so far, this one included. */
+        final int number;
+        /** Failed attempts that were not throttling (they count against {@code retryMaxAttempts}). */
+        final int outages;
+        final StsCall<T> call;
+
+        Attempt(String action, CompletableFuture<T> result, CompletableFuture<Void> dispatched, int number,
+                int outages, StsCall<T> call) {
+            this.action = action;
+            this.result = result;
+            this.dispatched = dispatched;
+            this.number = number;
+            this.outages = outages;
+            this.call = call;
+        }
+
+        @Override
+        protected boolean admit() {
+            return circuitBreaker.tryAcquirePermission();
+        }
+
+        @Override
+        protected void notAdmitted() {
+            result.completeExceptionally(CallNotPermittedException.createCallNotPermittedException(circuitBreaker));
+        }
+
+        @Override
+        protected void queueTimedOut(String message) {
+            result.completeExceptionally(new StsErrors.QueueTimeout(message));
+        }
+
+        @Override
+        protected void rejected(RuntimeException e) {
+            circuitBreaker.releasePermission();
+            result.completeExceptionally(closed ? closedFailure() : e);
+        }
+
+        @Override
+        protected void run() {
+            dispatched.complete(null);
+            if (closed) {
+                circuitBreaker.releasePermission();
+                result.completeExceptionally(closedFailure());
+                return;
+            }
+            AwsCredentials base;
             try {
-                return RateLimiter.decorateSupplier(rateLimiter, () -> {
-                    events.rateLimiterWaited(System.nanoTime() - queued, true);
-                    return CircuitBreaker.decorateSupplier(circuitBreaker, call).get();
-                }).get();
-            } catch (io.github.resilience4j.ratelimiter.RequestNotPermitted e) {
-                events.rateLimiterWaited(System.nanoTime() - queued, false);
-                throw e;
+                base = baseCredentials == null ? null : baseCredentials.resolveCredentials();
+                if (baseCredentials != null && base == null) {
+                    throw new IllegalStateException("the provider returned no credentials");
+                }
+            } catch (Throwable e) {
+                // The local credential source failed: no STS call was made, so STS's breaker and rate are untouched.
+                circuitBreaker.releasePermission();
+                queue.refund();
+                result.completeExceptionally(new StsErrors.BaseIdentityUnavailable(baseComponent, e));
+                return;
             }
-        }).get();
-    }
+            long started = System.nanoTime();
+            T value;
+            try {
+                value = call.call(base);
+            } catch (StsErrors.BaseIdentityUnavailable e) {
+                circuitBreaker.releasePermission();
+                queue.refund();
+                result.completeExceptionally(e);
+                return;
+            } catch (Throwable e) {
+                circuitBreaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, e);
+                failed(e);
+                return;
+            }
+            circuitBreaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            result.complete(value);
+        }
 
-    private Issued assumeOnce(String accountId, String roleArn, WebIdentity web) {
-        Duration duration = effectiveDuration;
-        try {
-            return web != null ? assumeWithWebIdentity(roleArn, web, duration) : assumeRole(accountId, roleArn, duration);
-        } catch (RuntimeException e) {
-            if (StsErrors.isRoleChainingLimit(e) && duration.compareTo(Validation.ROLE_CHAINING_MAX_DURATION) > 0) {
-                clampForRoleChaining("STS answered ValidationError (DurationSeconds exceeds the 1 hour session limit"
-                        + " for role chaining): the base identity is a role session; retrying at 3600 s");
-                Duration clamped = Validation.ROLE_CHAINING_MAX_DURATION;
-                return web != null ? assumeWithWebIdentity(roleArn, web, clamped)
-                        : assumeRole(accountId, roleArn, clamped);
+        private void failed(Throwable e) {
+            boolean throttled = StsErrors.isThrottling(e);
+            if (throttled) {
+                queue.throttled();
             }
-            throw e;
+            // Throttling says "not now", not "broken": a throttled call is retried (at the front of the queue, paced
+            // by the lowered rate) up to MAX_THROTTLED_ATTEMPTS times without using up retryMaxAttempts, which
+            // counts outages (5xx, I/O, timeouts) only.
+            int failedOutages = outages + (throttled ? 0 : 1);
+            boolean again = throttled ? number < MAX_THROTTLED_ATTEMPTS + failedOutages
+                    : failedOutages < settings.retryMaxAttempts;
+            if (!closed && again && StsErrors.retryable(e)) {
+                Attempt<T> next = new Attempt<>(action, result, dispatched, number + 1, failedOutages, call);
+                try {
+                    scheduler.schedule(() -> start(next), backoffMillis(throttled ? number - outages : failedOutages),
+                            TimeUnit.MILLISECONDS);
+                    return;
+                } catch (RejectedExecutionException closing) {
+                    // fall through: fail with what STS said
+                }
+            }
+            result.completeExceptionally(e);
         }
     }
 
-    private Issued assumeRole(String accountId, String roleArn, Duration duration) {
-        AssumeRoleRequest.Builder request = AssumeRoleRequest.builder()
+    /** Exponential backoff with full jitter before attempt {@code failedAttempt + 1}. */
+    private long backoffMillis(int failedAttempt) {
+        long base = settings.retryBaseDelay.toMillis();
+        long cap = settings.retryMaxDelay.toMillis();
+        long ceiling = Math.min(cap, base << Math.min(20, Math.max(0, failedAttempt - 1)));
+        return ThreadLocalRandom.current().nextLong(Math.max(1, ceiling / 10), Math.max(2, ceiling + 1));
+    }
+
+    private static <B extends software.amazon.awssdk.awscore.AwsRequest.Builder> B withBase(B builder,
+            AwsCredentials base) {
+        if (base != null) {
+            builder.overrideConfiguration(AwsRequestOverrideConfiguration.builder()
+                    .credentialsProvider(StaticCredentialsProvider.create(base)).build());
+        }
+        return builder;
+    }
+
+    private Issued assumeRole(String accountId, String roleArn, AwsCredentials base, Duration duration) {
+        try {
+            return assumeRoleOnce(accountId, roleArn, base, duration);
+        } catch (RuntimeException e) {
+            if (!retriedClamped(e, duration)) {
+                throw e;
+            }
+            return assumeRoleOnce(accountId, roleArn, base, Validation.ROLE_CHAINING_MAX_DURATION);
+        }
+    }
+
+    private boolean retriedClamped(RuntimeException e, Duration duration) {
+        if (StsErrors.isRoleChainingLimit(e) && duration.compareTo(Validation.ROLE_CHAINING_MAX_DURATION) > 0) {
+            clampForRoleChaining("STS answered ValidationError (DurationSeconds exceeds the 1 hour session limit"
+                    + " for role chaining): the base identity is a role session; retrying at 3600 s");
+            return true;
+        }
+        return false;
+    }
+
+    private Issued assumeRoleOnce(String accountId, String roleArn, AwsCredentials base, Duration duration) {
+        AssumeRoleRequest.Builder request = withBase(AssumeRoleRequest.builder(), base)
                 .roleArn(roleArn)
                 .roleSessionName(settings.sessionName)
                 .durationSeconds((int) duration.getSeconds());
@@ -291,15 +429,37 @@ public final class StsGateway implements AutoCloseable {
             request.tags(tags);
         }
         AssumeRoleResponse response = timed("AssumeRole", () -> sts.assumeRole(request.build()));
-        return Issued.of(accountId, response.credentials(), response.assumedRoleUser().arn());
+        return issued("AssumeRole", accountId, response.credentials(), response.assumedRoleUser(), duration);
     }
 
     private Issued assumeWithWebIdentity(String roleArn, WebIdentity web, Duration duration) {
+        try {
+            return assumeWithWebIdentityOnce(roleArn, web, duration);
+        } catch (StsErrors.BaseIdentityUnavailable e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (!retriedClamped(e, duration)) {
+                throw e;
+            }
+            return assumeWithWebIdentityOnce(roleArn, web, Validation.ROLE_CHAINING_MAX_DURATION);
+        }
+    }
+
+    private Issued assumeWithWebIdentityOnce(String roleArn, WebIdentity web, Duration duration) {
+        String token;
+        try {
+            token = web.token();
+            if (token == null || token.isEmpty()) {
+                throw new IllegalStateException("the token is empty");
+            }
+        } catch (Throwable e) {
+            throw new StsErrors.BaseIdentityUnavailable(baseComponent + " (the web identity token)", e);
+        }
         AssumeRoleWithWebIdentityRequest.Builder request = AssumeRoleWithWebIdentityRequest.builder()
                 .roleArn(roleArn)
                 .roleSessionName(settings.sessionName)
                 .durationSeconds((int) duration.getSeconds())
-                .webIdentityToken(web.token());
+                .webIdentityToken(token);
         List<PolicyDescriptorType> policies = sessionPolicies();
         if (!policies.isEmpty()) {
             request.policyArns(policies);
@@ -307,7 +467,40 @@ public final class StsGateway implements AutoCloseable {
         AssumeRoleWithWebIdentityResponse response =
                 timed("AssumeRoleWithWebIdentity", () -> sts.assumeRoleWithWebIdentity(request.build()));
         String account = roleArn.split(":")[4];
-        return Issued.of(account, response.credentials(), response.assumedRoleUser().arn());
+        return issued("AssumeRoleWithWebIdentity", account, response.credentials(), response.assumedRoleUser(),
+                duration);
+    }
+
+    /**
+     * Checks that a successful answer really is one: credentials with all four fields, an assumed-role ARN, an
+     * expiration after now and not beyond what was asked for (plus a day of clock skew). Otherwise the answer is
+     * reported as what it is, an {@link StsErrors.InvalidResponse} naming what was missing or wrong (never a value).
+     */
+    private Issued issued(String action, String accountId, Credentials c, AssumedRoleUser user, Duration asked) {
+        List<String> missing = new ArrayList<>();
+        List<String> present = new ArrayList<>();
+        if (c == null) {
+            missing.add("Credentials");
+        } else {
+            (c.accessKeyId() == null || c.accessKeyId().isEmpty() ? missing : present).add("AccessKeyId");
+            (c.secretAccessKey() == null || c.secretAccessKey().isEmpty() ? missing : present).add("SecretAccessKey");
+            (c.sessionToken() == null || c.sessionToken().isEmpty() ? missing : present).add("SessionToken");
+            (c.expiration() == null ? missing : present).add("Expiration");
+        }
+        (user == null || user.arn() == null ? missing : present).add("AssumedRoleUser.Arn");
+        if (!missing.isEmpty()) {
+            throw new StsErrors.InvalidResponse(action + " answered with success, but the answer has no "
+                    + String.join(", ", missing) + " (received: " + (present.isEmpty() ? "none of the expected"
+                    + " elements" : String.join(", ", present)) + ")");
+        }
+        Instant now = settings.clock.instant();
+        Instant latest = now.plus(asked).plus(Duration.ofDays(1));
+        if (!c.expiration().isAfter(now) || c.expiration().isAfter(latest)) {
+            throw new StsErrors.InvalidResponse(action + " answered with credentials whose Expiration "
+                    + c.expiration() + " is not between now (" + now + ") and the requested duration ("
+                    + asked.getSeconds() + " s) plus a day of clock skew");
+        }
+        return Issued.of(accountId, c, user.arn());
     }
 
     /** The session policy ARNs sent with every assumption: ReadOnlyAccess (unless disabled) and the extras. */
@@ -338,6 +531,7 @@ public final class StsGateway implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         scheduler.shutdownNow();
         if (ownExecutor != null) {
             ownExecutor.shutdownNow();

@@ -32,7 +32,8 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 
 /**
  * Walks the clock through whole credential lifetimes: nothing inside the mandatory window is ever handed out, and each
- * lifetime ends with exactly one refresh, started inside its advisory window.
+ * credential is replaced once, at its planned refresh (the account's phase, at least outage buffer plus mandatory
+ * window before its expiry), every refresh period {@code P = lifetime - buffer - mandatory} after the previous one.
  */
 class ExpiryBoundaryTest {
     private final MutableClock clock = MutableClock.at(START);
@@ -43,12 +44,13 @@ class ExpiryBoundaryTest {
         sts.close();
     }
 
-    @ParameterizedTest(name = "lifetime {0} min, advisory window {1} min")
-    @CsvSource({"15, 5", "60, 15", "120, 60"})
-    void resolveCredentials_walkThroughLifetimes_oneRefreshPerLifetimeInsideItsAdvisoryWindow(int lifetimeMinutes,
-            int advisoryMinutes) {
+    @ParameterizedTest(name = "lifetime {0} min, outage buffer {1} s")
+    @CsvSource({"15, 150", "60, 600", "120, 1200"})
+    void resolveCredentials_walkThroughLifetimes_oneRefreshPerPeriodKeepingTheBuffer(int lifetimeMinutes,
+            int bufferSeconds) {
         Duration lifetime = Duration.ofMinutes(lifetimeMinutes);
-        Duration advisory = Duration.ofMinutes(advisoryMinutes);
+        Duration buffer = Duration.ofSeconds(bufferSeconds);
+        Duration period = lifetime.minus(buffer).minus(MANDATORY);
         sts.sessionLifetime(lifetime);
         int lifetimes = 4;
         Duration step = Duration.ofSeconds(5);
@@ -70,20 +72,26 @@ class ExpiryBoundaryTest {
             // Every issued credential was used (no refresh wasted), in issue order, each for one contiguous period.
             assertThat(new ArrayList<>(served.keySet()))
                     .containsExactlyElementsOf(issued.stream().map(IssuedCredentials::accessKeyId).toList());
-            // The walk covers `lifetimes` lifetimes, and a credential is replaced between (lifetime - advisory) and
-            // (lifetime - advisory / 2) after its issue.
-            long maxRefreshes = (long) Math.ceil(lifetimes * (double) lifetime.toMillis()
-                    / lifetime.minus(advisory).toMillis());
-            assertThat((long) issued.size()).isBetween((long) lifetimes + 1, maxRefreshes + 1);
+            // The first refresh comes within one period (the phase), then one every period.
+            long periods = lifetime.multipliedBy(lifetimes).toMillis() / period.toMillis();
+            assertThat((long) issued.size()).isBetween(periods, periods + 2);
+            Instant previousReplacement = null;
             for (int i = 0; i + 1 < issued.size(); i++) {
                 IssuedCredentials current = issued.get(i);
                 Instant replacedAt = served.get(issued.get(i + 1).accessKeyId())[0];
                 Instant lastServed = served.get(current.accessKeyId())[1];
+                // Planned at least buffer + mandatory window before expiry; the walk reaches it within one step.
                 assertThat(replacedAt)
-                        .as("credentials #%d replaced inside their advisory window", i)
-                        .isAfterOrEqualTo(current.expiration().minus(advisory))
+                        .as("credentials #%d replaced at their planned refresh", i)
+                        .isBeforeOrEqualTo(current.expiration().minus(buffer).minus(MANDATORY).plus(step))
                         .isBefore(current.expiration().minus(MANDATORY));
                 assertThat(lastServed).isBefore(replacedAt);
+                if (previousReplacement != null) {
+                    // The phase is kept: one period after the previous refresh, within the walk's step.
+                    assertThat(Duration.between(previousReplacement, replacedAt))
+                            .isBetween(period.minus(step), period.plus(step));
+                }
+                previousReplacement = replacedAt;
             }
             assertThat(sts.count("AssumeRole")).isEqualTo(issued.size());
         }
@@ -98,12 +106,12 @@ class ExpiryBoundaryTest {
                 resolve(sessions.get(i));
             }
 
-            // One-hour credentials: the 15-minute window's start is jittered by up to half the window.
+            // One-hour credentials: each account's first refresh is at its phase within the 49-minute period.
             assertThat(sessions.stream().map(s -> s.nextRefresh().orElseThrow()).distinct().count())
-                    .isGreaterThan(40);
+                    .isGreaterThan(45);
             for (AwsReadSession s : sessions) {
                 assertThat(s.nextRefresh().orElseThrow())
-                        .isBetween(START.plus(Duration.ofMinutes(45)), START.plus(Duration.ofSeconds(52 * 60 + 30)));
+                        .isAfter(START).isBeforeOrEqualTo(START.plus(Duration.ofMinutes(49)));
             }
         }
     }
