@@ -22,7 +22,13 @@ final class RefreshScheduleModel {
          */
         LEGACY_JITTER("legacy: advisory window 15 min, start jittered by up to jitter × window"),
         /** Issue 13: phases assigned once and kept ({@link RefreshPlan}). */
-        PHASES("phases: latest t <= issue + P with t = phi (mod P), P = L - buffer - mandatory");
+        PHASES("phases: latest t <= issue + P with t = phi (mod P), P = L - buffer - mandatory"),
+        /**
+         * What-if: the same rule with the phase taken in creation order from a low-discrepancy sequence
+         * ({@code phi_k = frac(k × 0.618...) × P} for the k-th account the broker creates) instead of a hash, so
+         * phases are evenly spaced whatever the number of accounts.
+         */
+        PHASES_GOLDEN("what-if: phases in creation order, golden-ratio sequence instead of a hash");
 
         final String label;
 
@@ -36,8 +42,11 @@ final class RefreshScheduleModel {
                     return LEGACY_JITTER;
                 case "phases":
                     return PHASES;
+                case "phases-golden":
+                    return PHASES_GOLDEN;
                 default:
-                    throw new IllegalArgumentException("option --policy must be legacy or phases, was " + name);
+                    throw new IllegalArgumentException("option --policy must be legacy, phases or phases-golden, was "
+                            + name);
             }
         }
     }
@@ -48,6 +57,19 @@ final class RefreshScheduleModel {
     }
 
     private RefreshScheduleModel() {
+    }
+
+    /**
+     * The order in which the callers first ask for account {@code i} (so the broker creates it): by second
+     * ({@code i mod interval}), then by index.
+     */
+    static long creationRank(int i, int accounts, int interval) {
+        int residue = i % interval;
+        long before = 0;
+        for (int r = 0; r < residue; r++) {
+            before += (accounts - r + interval - 1) / interval;
+        }
+        return before + i / interval;
     }
 
     /** AssumeRole calls per simulated second over {@code hours}. */
@@ -70,6 +92,12 @@ final class RefreshScheduleModel {
                 long refreshAtMs;
                 if (policy == Policy.PHASES) {
                     refreshAtMs = RefreshPlan.plannedRefreshMillis(id, issuedMs, lifetimeMs, bufferMs, mandatoryMs);
+                } else if (policy == Policy.PHASES_GOLDEN) {
+                    long period = lifetimeMs - bufferMs - mandatoryMs;
+                    double golden = (Math.sqrt(5) - 1) / 2;
+                    long phi = (long) (((creationRank(i, s.accounts(), interval) * golden) % 1.0) * period);
+                    long latest = issuedMs + period;
+                    refreshAtMs = latest - Math.floorMod(latest - phi, period);
                 } else {
                     long expiresMs = issuedMs + lifetimeMs;
                     long start = expiresMs - legacyWindowMs;

@@ -165,7 +165,10 @@ public final class ScaleSimulation {
                 model(model, report);
                 break;
             case "model-vs-engine":
-                report.modelVsEngine(policy, RefreshScheduleModel.simulate(policy, model, 42), S3Day.run(s3, report));
+                S3Day.Result engine = S3Day.run(s3, report);
+                report.s3(engine);
+                model(model, report);
+                report.modelVsEngine(policy, RefreshScheduleModel.simulate(policy, model, 42), engine);
                 break;
             case "all":
                 report.s1(s1, S1ColdStart.run(s1, report));
