@@ -7,6 +7,7 @@
 #
 # Scenarios (default: all, in this order): model footprint day outage burst cold shared b1 b2
 # Environment: ACCOUNTS (default 10000), POLICY (model-vs-engine policy: phases (default) or legacy),
+# SIM_OPTS (extra ScaleSimulation options for every simulation, e.g. "--s3-rate-limit 5000"),
 # JAVA17 (default: java on the PATH), JAVA25 (default /usr/lib/jvm/temurin-25-jdk-amd64/bin/java: the burst needs
 # virtual threads), JAR (default benchmarks/target/benchmarks.jar), JMH_OPTS (default "-f 1 -wi 3 -i 5").
 set -u
@@ -19,6 +20,7 @@ J25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 N=${ACCOUNTS:-10000}
 POLICY=${POLICY:-phases}
 JMH_OPTS=${JMH_OPTS:--f 1 -wi 3 -i 5}
+SIM_OPTS=${SIM_OPTS:-}
 SIM=io.getport.ocean.aws.credentials.benchmarks.ScaleSimulation
 
 run() {
@@ -44,13 +46,13 @@ if [ ${#scenarios[@]} -eq 0 ]; then
 fi
 for s in "${scenarios[@]}"; do
     case "$s" in
-        model) run model "$J17" -cp "$JAR" $SIM model --accounts "$N" ;;
-        footprint) run footprint "$J17" -cp "$JAR" $SIM footprint --sizes 100,1000,10000 ;;
-        day) run day "$J17" -cp "$JAR" $SIM model-vs-engine --accounts "$N" --policy "$POLICY" ;;
-        outage) run outage "$J17" -cp "$JAR" $SIM outage --accounts "$N" ;;
-        burst) run burst "$J25" -cp "$JAR" $SIM burst --sizes 2000,10000 ;;
-        cold) run cold "$J17" -cp "$JAR" $SIM cold --accounts "$N" ;;
-        shared) run shared "$J17" -cp "$JAR" $SIM shared --accounts "$N" ;;
+        model) run model "$J17" -cp "$JAR" $SIM model --accounts "$N" $SIM_OPTS ;;
+        footprint) run footprint "$J17" -cp "$JAR" $SIM footprint --sizes 100,1000,10000 $SIM_OPTS ;;
+        day) run day "$J17" -cp "$JAR" $SIM model-vs-engine --accounts "$N" --policy "$POLICY" $SIM_OPTS ;;
+        outage) run outage "$J17" -cp "$JAR" $SIM outage --accounts "$N" $SIM_OPTS ;;
+        burst) run burst "$J25" -cp "$JAR" $SIM burst --sizes 2000,10000 $SIM_OPTS ;;
+        cold) run cold "$J17" -cp "$JAR" $SIM cold --accounts "$N" $SIM_OPTS ;;
+        shared) run shared "$J17" -cp "$JAR" $SIM shared --accounts "$N" $SIM_OPTS ;;
         b1) run b1 "$J17" -jar "$JAR" B1 $JMH_OPTS -prof gc -rf json -rff "$OUT/b1.json" ;;
         b2) run b2 "$J17" -jar "$JAR" B2 $JMH_OPTS -prof gc -rf json -rff "$OUT/b2.json" ;;
         *) echo "unknown scenario $s" >&2; exit 2 ;;
