@@ -1,113 +1,118 @@
 package io.getport.ocean.aws.credentials.benchmarks;
 
-import io.getport.ocean.aws.credentials.internal.RefreshWindows;
-import java.time.Duration;
 import java.util.SplittableRandom;
 
 /**
  * A what-if model of S3 without HTTP: the same callers (account {@code i} resolved at the seconds
- * {@code ≡ i (mod interval)}) and the same trigger rule (a caller at or after the refresh instant starts the refresh,
- * which STS answers at once), with the refresh instant chosen by a {@link Policy}. It runs in well under a second, so
- * policies can be compared; its {@link Policy#ENGINE} row is checked against the real S3 run in the report.
+ * {@code ≡ i (mod interval)}) and the same trigger rule (a caller at or after the planned refresh time starts the
+ * refresh, which STS answers at once, so the new credentials are issued at that caller's second), with the planned
+ * time chosen by a {@link Policy}. It runs in about a second; {@code ScaleSimulation model-vs-engine} compares it with
+ * the real engine (S3).
+ *
+ * <p>Neither policy uses the engine's classes: the model must compile whatever the engine looks like. {@link
+ * Policy#PHASES} takes its time from {@link RefreshPlan} (the one place to switch to the engine's function).
  */
 final class RefreshScheduleModel {
 
     enum Policy {
-        /** The engine as built: {@link RefreshWindows#advisoryStart} with the configured jitter, every time. */
-        ENGINE("engine (RefreshWindows as built)"),
         /**
-         * Proposal: after a cold assumption (no previous credentials), pick the first refresh instant uniformly in
-         * {@code [issue, expiry - advisory window]}, then as the engine does. Accounts assumed together then refresh
-         * spread over a whole period instead of over {@code jitter × window}, and later refreshes keep that phase.
+         * The engine of November 2026 ({@code RefreshWindows}): refresh at {@code expiry - window + U[0, jitter ×
+         * window]} with the advisory window by lifetime (15 minutes for 1-hour credentials), bounded by the mandatory
+         * window; a new random draw after every refresh.
          */
-        SPREAD_FIRST_REFRESH("proposal 1: first refresh uniform over [issue, expiry - window]"),
+        LEGACY_JITTER("legacy: advisory window 15 min, start jittered by up to jitter × window"),
+        /** Issue 13: phases assigned once and kept ({@link RefreshPlan}). */
+        PHASES("phases: latest t <= issue + P with t = phi (mod P), P = L - buffer - mandatory"),
         /**
-         * Proposal 1, and every refresh placed on the least-loaded second of its allowed interval (the first: as in
-         * proposal 1; later ones: the engine's jitter interval {@code [expiry - window, expiry - window + jitter ×
-         * window]}), counted in one broker-wide ring of per-second counters (one {@code int} per second of the longest
-         * lifetime, 14 KiB for 1 hour), and started at that second by the broker's scheduler thread instead of by the
-         * next caller (for accounts in use).
+         * What-if: the same rule with the phase taken in creation order from a low-discrepancy sequence
+         * ({@code phi_k = frac(k × 0.618...) × P} for the k-th account the broker creates) instead of a hash, so
+         * phases are evenly spaced whatever the number of accounts.
          */
-        SPREAD_AND_PACE("proposal 2: proposal 1 + least-loaded second, started by the scheduler");
+        PHASES_GOLDEN("what-if: phases in creation order, golden-ratio sequence instead of a hash");
 
         final String label;
 
         Policy(String label) {
             this.label = label;
         }
+
+        static Policy of(String name) {
+            switch (name) {
+                case "legacy":
+                    return LEGACY_JITTER;
+                case "phases":
+                    return PHASES;
+                case "phases-golden":
+                    return PHASES_GOLDEN;
+                default:
+                    throw new IllegalArgumentException("option --policy must be legacy, phases or phases-golden, was "
+                            + name);
+            }
+        }
+    }
+
+    /** Model settings: lifetime 1 hour; {@code bufferMinutes} and {@code mandatoryMinutes} for {@link Policy#PHASES}. */
+    record Settings(int accounts, int hours, int callIntervalSeconds, double jitter, int bufferMinutes,
+                    int mandatoryMinutes) {
     }
 
     private RefreshScheduleModel() {
     }
 
-    /** AssumeRole calls per simulated second over {@code hours}. */
-    static int[] simulate(Policy policy, int accounts, int hours, int callIntervalSeconds, double jitter, long seed) {
-        if (policy == Policy.SPREAD_AND_PACE) {
-            return paced(accounts, hours, callIntervalSeconds, jitter);
+    /**
+     * The order in which the callers first ask for account {@code i} (so the broker creates it): by second
+     * ({@code i mod interval}), then by index.
+     */
+    static long creationRank(int i, int accounts, int interval) {
+        int residue = i % interval;
+        long before = 0;
+        for (int r = 0; r < residue; r++) {
+            before += (accounts - r + interval - 1) / interval;
         }
-        int seconds = hours * 3600;
+        return before + i / interval;
+    }
+
+    /** AssumeRole calls per simulated second over {@code hours}. */
+    static int[] simulate(Policy policy, Settings s, long seed) {
+        int seconds = s.hours() * 3600;
         int[] perSecond = new int[seconds];
-        RefreshWindows windows = new RefreshWindows(null, Duration.ofMinutes(1), jitter);
-        long lifetimeMs = Duration.ofHours(1).toMillis();
-        long windowMs = windows.advisoryMillis(lifetimeMs);
+        long lifetimeMs = 3_600_000L;
+        long mandatoryMs = s.mandatoryMinutes() * 60_000L;
+        long bufferMs = s.bufferMinutes() * 60_000L;
+        long legacyWindowMs = 15 * 60_000L;
         SplittableRandom random = new SplittableRandom(seed);
-        for (int i = 0; i < accounts; i++) {
-            long phase = i % callIntervalSeconds;
+        int interval = s.callIntervalSeconds();
+        for (int i = 0; i < s.accounts(); i++) {
+            String id = Fixtures.accountId(i);
+            long phase = i % interval;
             long t = phase;
-            boolean first = true;
             while (t < seconds) {
                 perSecond[(int) t]++;
                 long issuedMs = t * 1000;
-                long expiresMs = issuedMs + lifetimeMs;
                 long refreshAtMs;
-                if (first && policy == Policy.SPREAD_FIRST_REFRESH) {
-                    refreshAtMs = issuedMs + random.nextLong(lifetimeMs - windowMs + 1);
+                if (policy == Policy.PHASES) {
+                    refreshAtMs = RefreshPlan.plannedRefreshMillis(id, issuedMs, lifetimeMs, bufferMs, mandatoryMs);
+                } else if (policy == Policy.PHASES_GOLDEN) {
+                    long period = lifetimeMs - bufferMs - mandatoryMs;
+                    double golden = (Math.sqrt(5) - 1) / 2;
+                    long phi = (long) (((creationRank(i, s.accounts(), interval) * golden) % 1.0) * period);
+                    long latest = issuedMs + period;
+                    refreshAtMs = latest - Math.floorMod(latest - phi, period);
                 } else {
-                    refreshAtMs = windows.advisoryStart(issuedMs, expiresMs);
+                    long expiresMs = issuedMs + lifetimeMs;
+                    long start = expiresMs - legacyWindowMs;
+                    long spread = (long) (legacyWindowMs * s.jitter());
+                    if (spread > 0) {
+                        start += random.nextLong(spread + 1);
+                    }
+                    refreshAtMs = Math.max(issuedMs, Math.min(start, expiresMs - mandatoryMs));
                 }
-                first = false;
-                // The first caller at or after refreshAt: phase + k * interval.
+                // The first caller at or after refreshAt: phase + k * interval, after the current one.
                 long refreshAtS = (refreshAtMs + 999) / 1000;
-                long touchesSoFar = (t - phase) / callIntervalSeconds;
-                long k = Math.max(touchesSoFar + 1, (refreshAtS - phase + callIntervalSeconds - 1) / callIntervalSeconds);
-                t = phase + k * callIntervalSeconds;
+                long touchesSoFar = (t - phase) / interval;
+                long k = Math.max(touchesSoFar + 1, (refreshAtS - phase + interval - 1) / interval);
+                t = phase + k * interval;
             }
-        }
-        return perSecond;
-    }
-
-    /** Proposal 2: an event simulation in time order, each refresh on the least-loaded allowed second. */
-    private static int[] paced(int accounts, int hours, int callIntervalSeconds, double jitter) {
-        int seconds = hours * 3600;
-        int lifetime = 3600;
-        RefreshWindows windows = new RefreshWindows(null, Duration.ofMinutes(1), jitter);
-        int window = (int) (windows.advisoryMillis(lifetime * 1000L) / 1000);
-        int spread = (int) (window * jitter);
-        int[] perSecond = new int[seconds];
-        // Scheduled refreshes per second (a plain array here; a ring of `lifetime` counters in a broker).
-        int[] scheduled = new int[seconds + lifetime];
-        java.util.PriorityQueue<long[]> events = new java.util.PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
-        for (int i = 0; i < accounts; i++) {
-            events.add(new long[] {i % callIntervalSeconds, 1});
-        }
-        while (!events.isEmpty()) {
-            long[] e = events.poll();
-            int t = (int) e[0];
-            if (t >= seconds) {
-                continue;
-            }
-            perSecond[t]++;
-            boolean first = e[1] == 1;
-            int from = first ? t + 1 : t + lifetime - window;
-            int to = first ? t + lifetime - window : t + lifetime - window + spread;
-            int best = from;
-            for (int c = from; c <= to; c++) {
-                if (scheduled[c] < scheduled[best]) {
-                    best = c;
-                }
-            }
-            scheduled[best]++;
-            events.add(new long[] {best, 0});
         }
         return perSecond;
     }

@@ -1,7 +1,5 @@
 package io.getport.ocean.aws.credentials.benchmarks;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -10,28 +8,33 @@ import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 
 /**
- * S1, cold start: {@code accounts} accounts requested by {@code threads} threads at once, on an empty cache.
+ * S1, cold start: {@code accounts} accounts requested by {@code threads} platform threads at once, on an empty cache,
+ * against the stand-in {@link QuotaSts} (a per-second quota with {@code Throttling}, a latency, 800-character tokens).
  *
  * <p>The work is {@code accounts × requestsPerAccount} resolutions taken by the threads from one shared counter. With
  * {@code rounds} (the default) the work goes through all accounts once, then again: {@code threads} different
  * accounts at once, the most pressure on STS. With {@code grouped} the requests of one account are next to each
- * other: like a resync that lists several resource kinds per account, the same account is asked for by several threads
- * at the same moment (single flight) and every account is new (cold); {@code threads / requestsPerAccount} accounts
- * are in flight at once.
+ * other (several threads ask for the same cold account at the same moment: single flight).
  *
- * <p>Measured per contender, each against a fresh fake STS: AssumeRole requests that reached STS (goal for ours:
- * exactly {@code accounts}), Throttling answers (goal for ours: 0 with the default rate limit), peak concurrent
- * requests at STS, resolutions that failed, wall time.
+ * <p>Measured per contender, each against a fresh stand-in STS: wall time against the floor
+ * {@code accounts / (quota - others)} s, resolutions that failed, AssumeRole requests and how many were throttled,
+ * accounts with exactly one successful AssumeRole, peak concurrent requests at STS. The "shared quota" scenario is
+ * this one with {@code others} > 0 (another process consumes part of the quota).
  */
 final class S1ColdStart {
 
-    record Config(int accounts, int threads, int requestsPerAccount, boolean grouped, Duration latency,
-                  int throttleAbove, boolean childProcess, List<Contender.Kind> contenders, int perClientAccounts,
-                  int oursRateLimit) {
+    /** {@code oursRateLimit} 0: the broker's default. */
+    record Config(int accounts, int threads, int requestsPerAccount, boolean grouped, QuotaSts.Config sts,
+                  boolean childProcess, List<Contender.Kind> contenders, int perClientAccounts, int oursRateLimit) {
+
+        /** The floor in seconds: every account's one call at the quota left to this client. */
+        double floorSeconds(int n) {
+            return sts.quotaPerSecond() == 0 ? 0 : (double) n / sts.available();
+        }
     }
 
     record Result(Contender.Kind contender, int accounts, int resolutions, int failures, String firstFailure,
-                  long wallMillis, StsBackend.Stats sts) {
+                  long wallMillis, QuotaSts.Stats sts) {
     }
 
     private S1ColdStart() {
@@ -42,7 +45,9 @@ final class S1ColdStart {
         for (Contender.Kind kind : config.contenders()) {
             int accounts = kind == Contender.Kind.SDK_CLIENT_PER_ACCOUNT
                     ? Math.min(config.accounts(), config.perClientAccounts()) : config.accounts();
-            report.progress("S1 " + kind.label + ": " + accounts + " accounts, " + config.threads() + " threads");
+            report.progress("cold start " + kind.label + ": " + accounts + " accounts, " + config.threads()
+                    + " threads, quota " + config.sts().quotaPerSecond() + "/s, others " + config.sts().othersPerSecond()
+                    + "/s");
             results.add(runOne(kind, accounts, config));
         }
         return results;
@@ -53,10 +58,7 @@ final class S1ColdStart {
         int rpa = config.requestsPerAccount();
         int items = accounts * rpa;
         boolean grouped = config.grouped();
-        try (StsBackend sts = config.childProcess()
-                ? StsBackend.childProcess(config.latency(), config.throttleAbove(), 2 * config.threads())
-                : StsBackend.inProcess(Clock.systemUTC(), config.latency(), config.throttleAbove(),
-                        2 * config.threads());
+        try (StsBackend sts = StsBackend.start(config.sts(), config.childProcess());
              Contender contender = Contender.create(kind, sts.endpoint(), b -> config.oursRateLimit() > 0
                      ? b.stsRateLimit(config.oursRateLimit()) : b)) {
             AtomicInteger next = new AtomicInteger();
@@ -71,20 +73,7 @@ final class S1ColdStart {
                         start.await();
                         int i;
                         while ((i = next.getAndIncrement()) < items) {
-                            try {
-                                AwsCredentials c = contender.resolve(ids[grouped ? i / rpa : i % accounts]);
-                                if (c.accessKeyId().startsWith("ASIA")) {
-                                    ok.incrementAndGet();
-                                } else {
-                                    throw new IllegalStateException("not STS credentials: " + c.accessKeyId());
-                                }
-                            } catch (RuntimeException e) {
-                                if (failures.getAndIncrement() == 0) {
-                                    synchronized (firstFailure) {
-                                        firstFailure[0] = e.getClass().getSimpleName() + ": " + e.getMessage();
-                                    }
-                                }
-                            }
+                            resolveOne(contender, ids[grouped ? i / rpa : i % accounts], ok, failures, firstFailure);
                         }
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
@@ -101,9 +90,28 @@ final class S1ColdStart {
                 throw new IllegalStateException("S1 " + kind.label + " did not finish within 2 hours");
             }
             long wall = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-            StsBackend.Stats stats = sts.stats();
+            QuotaSts.Stats stats = sts.stats();
             synchronized (firstFailure) {
                 return new Result(kind, accounts, ok.get(), failures.get(), firstFailure[0], wall, stats);
+            }
+        }
+    }
+
+    /** One resolution: counts success (STS credentials) or failure, keeping the first failure's message. */
+    static void resolveOne(Contender contender, String id, AtomicInteger ok, AtomicInteger failures,
+            String[] firstFailure) {
+        try {
+            AwsCredentials c = contender.resolve(id);
+            if (c.accessKeyId().startsWith("ASIA")) {
+                ok.incrementAndGet();
+            } else {
+                throw new IllegalStateException("not STS credentials: " + c.accessKeyId());
+            }
+        } catch (RuntimeException e) {
+            if (failures.getAndIncrement() == 0) {
+                synchronized (firstFailure) {
+                    firstFailure[0] = e.getClass().getSimpleName() + ": " + e.getMessage();
+                }
             }
         }
     }

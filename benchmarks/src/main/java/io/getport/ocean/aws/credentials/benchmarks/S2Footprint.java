@@ -1,7 +1,6 @@
 package io.getport.ocean.aws.credentials.benchmarks;
 
 import java.lang.ref.Reference;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +16,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Method, per contender: build it and warm one pilot account (classes loaded, lazy singletons made); take the live
  * heap (total of a {@code GC.class_histogram}, after a full GC) and the live thread count; warm {@code accounts} more
  * accounts from a temporary pool of 16 threads, shut the pool down; take both again while the contender is still
- * reachable. Retained bytes per account = difference / accounts. The fake STS runs in a child JVM by default, so its
- * records of requests and issued credentials are not counted.
+ * reachable. Retained bytes per account = difference / accounts. The stand-in STS ({@link QuotaSts}, no quota, no
+ * latency, 800-character session tokens by default) runs in a child JVM by default, so its heap and threads are not
+ * counted.
  *
  * <p>For ours, the rate limit is raised to 5,000/s so that the warm-up takes seconds: the footprint does not depend on
  * it. The SDK contenders keep their providers in a {@code ConcurrentHashMap} (which is counted, as the broker's cache
@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class S2Footprint {
 
-    record Config(int accounts, boolean childProcess, List<Contender.Kind> contenders, int perClientAccounts) {
+    /** One run per size and contender; {@code tokenChars}: length of the session tokens the stand-in STS issues. */
+    record Config(List<Integer> sizes, boolean childProcess, List<Contender.Kind> contenders, int perClientAccounts,
+                  int tokenChars) {
     }
 
     record Result(Contender.Kind contender, int accounts, long liveBytesBefore, long liveBytesAfter,
@@ -52,20 +54,26 @@ final class S2Footprint {
 
     static List<Result> run(Config config, Report report) throws Exception {
         List<Result> results = new ArrayList<>();
-        for (Contender.Kind kind : config.contenders()) {
-            int accounts = kind == Contender.Kind.SDK_CLIENT_PER_ACCOUNT
-                    ? Math.min(config.accounts(), config.perClientAccounts()) : config.accounts();
-            report.progress("S2 " + kind.label + ": " + accounts + " accounts");
-            results.add(runOne(kind, accounts, config.childProcess()));
+        for (int size : config.sizes()) {
+            for (Contender.Kind kind : config.contenders()) {
+                int accounts = kind == Contender.Kind.SDK_CLIENT_PER_ACCOUNT
+                        ? Math.min(size, config.perClientAccounts()) : size;
+                report.progress("footprint " + kind.label + ": " + accounts + " accounts");
+                results.add(runOne(kind, accounts, config.childProcess(), config.tokenChars()));
+            }
         }
         return results;
     }
 
     static Result runOne(Contender.Kind kind, int accounts, boolean childProcess) throws Exception {
+        return runOne(kind, accounts, childProcess, 800);
+    }
+
+    static Result runOne(Contender.Kind kind, int accounts, boolean childProcess, int tokenChars) throws Exception {
         String[] ids = Fixtures.accountIds(accounts);
         String pilot = Fixtures.accountId(accounts);
-        try (StsBackend sts = childProcess ? StsBackend.childProcess(Duration.ZERO, 0, 32)
-                : StsBackend.inProcess(Clock.systemUTC(), Duration.ZERO, 0, 32)) {
+        try (StsBackend sts = StsBackend.start(new QuotaSts.Config(0, 0, true, Duration.ZERO, tokenChars, 32),
+                childProcess)) {
             Heap.settledLiveBytes();
             int threadsBeforeContender = Heap.liveThreads();
             java.util.Map<String, Integer> namesBefore = Heap.threadsByName();
@@ -91,7 +99,7 @@ final class S2Footprint {
                 long after = Heap.settledLiveBytes();
                 long usedAfter = Heap.usedAfterGc();
                 int threadsAfter = Heap.liveThreads();
-                int calls = sts.stats().issued();
+                int calls = (int) sts.stats().ok();
                 return new Result(kind, accounts, before, after, usedBefore, usedAfter, threadsBeforeContender,
                         threadsBefore, threadsAfter, calls, Heap.added(namesBefore, Heap.threadsByName()));
             } finally {

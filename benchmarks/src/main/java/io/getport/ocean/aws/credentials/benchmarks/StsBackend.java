@@ -1,6 +1,5 @@
 package io.getport.ocean.aws.credentials.benchmarks;
 
-import io.getport.ocean.aws.credentials.testkit.fake.FakeSts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,15 +10,15 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The STS that a simulation talks to: the test kit's {@link FakeSts} (the real query protocol and XML), either in this
- * JVM or in a child JVM ({@link FakeStsMain}). The child keeps the fake's own heap (it records every request and every
- * credential it issued) and threads out of the footprint being measured.
+ * The STS that a simulation talks to: the stand-in {@link QuotaSts}, either in this JVM or in a child JVM
+ * ({@link QuotaStsMain}). The child keeps the fake's heap and threads out of the footprint being measured (the CPU is
+ * shared either way).
  */
 interface StsBackend extends AutoCloseable {
 
@@ -27,49 +26,17 @@ interface StsBackend extends AutoCloseable {
     URI endpoint();
 
     /** What the fake saw so far. */
-    Stats stats();
+    QuotaSts.Stats stats();
 
     @Override
     void close();
 
-    /** Server-side counts. {@code throttled} is AssumeRole requests answered with {@code Throttling}. */
-    record Stats(int assumeRoleRequests, int issued, int throttled, int peakInFlight) {
-        static Stats of(FakeSts sts) {
-            int requests = sts.count("AssumeRole");
-            int issued = sts.issued().size();
-            return new Stats(requests, issued, requests - issued, sts.peakInFlight());
-        }
-
-        String line() {
-            return "stats assumeRole=" + assumeRoleRequests + " issued=" + issued + " throttled=" + throttled
-                    + " peakInFlight=" + peakInFlight;
-        }
-
-        static Stats parse(String line) {
-            String[] parts = line.trim().split("\\s+");
-            int[] v = new int[4];
-            for (int i = 0; i < 4; i++) {
-                v[i] = Integer.parseInt(parts[i + 1].substring(parts[i + 1].indexOf('=') + 1));
-            }
-            return new Stats(v[0], v[1], v[2], v[3]);
-        }
+    static StsBackend start(QuotaSts.Config config, boolean childProcess) {
+        return childProcess ? childProcess(config) : inProcess(config, Clock.systemUTC());
     }
 
-    /**
-     * Configures a fake: {@code latency} on every answer; {@code throttleAbove} requests in any sliding second of real
-     * time answered, the rest get {@code Throttling} (0: never throttle); {@code threads} server threads (more than
-     * the callers, so the peak concurrency is not capped by the fake).
-     */
-    static FakeSts configure(FakeSts sts, Duration latency, int throttleAbove) {
-        sts.latency(latency);
-        if (throttleAbove > 0) {
-            sts.throttleAbove(throttleAbove);
-        }
-        return sts;
-    }
-
-    static StsBackend inProcess(Clock clock, Duration latency, int throttleAbove, int threads) {
-        FakeSts sts = configure(FakeSts.builder().clock(clock).threads(threads).start(), latency, throttleAbove);
+    static StsBackend inProcess(QuotaSts.Config config, Clock clock) {
+        QuotaSts sts = QuotaSts.start(config, clock);
         return new StsBackend() {
             @Override
             public URI endpoint() {
@@ -77,8 +44,8 @@ interface StsBackend extends AutoCloseable {
             }
 
             @Override
-            public Stats stats() {
-                return Stats.of(sts);
+            public QuotaSts.Stats stats() {
+                return sts.stats();
             }
 
             @Override
@@ -88,27 +55,22 @@ interface StsBackend extends AutoCloseable {
         };
     }
 
-    /** Starts {@link FakeStsMain} in a child JVM with this JVM's class path. */
-    static StsBackend childProcess(Duration latency, int throttleAbove, int threads) {
+    /** Starts {@link QuotaStsMain} in a child JVM with this JVM's class path. */
+    static StsBackend childProcess(QuotaSts.Config config) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx2g");
+        command.add("-Xmx1g");
         command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         command.add("-Dsun.net.httpserver.nodelay=true");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(FakeStsMain.class.getName());
-        command.add("--latency-ms");
-        command.add(Long.toString(latency.toMillis()));
-        command.add("--throttle-above");
-        command.add(Integer.toString(throttleAbove));
-        command.add("--threads");
-        command.add(Integer.toString(threads));
+        command.add(QuotaStsMain.class.getName());
+        command.addAll(Arrays.asList(config.toArgs()));
         Process process;
         try {
             process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         } catch (IOException e) {
-            throw new UncheckedIOException("could not start the FakeSts child JVM", e);
+            throw new UncheckedIOException("could not start the stand-in STS child JVM", e);
         }
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         Writer in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
@@ -117,11 +79,11 @@ interface StsBackend extends AutoCloseable {
             first = out.readLine();
         } catch (IOException e) {
             process.destroyForcibly();
-            throw new UncheckedIOException("the FakeSts child JVM did not start", e);
+            throw new UncheckedIOException("the stand-in STS child JVM did not start", e);
         }
         if (first == null || !first.startsWith("endpoint=")) {
             process.destroyForcibly();
-            throw new IllegalStateException("the FakeSts child JVM did not start; it said: " + first);
+            throw new IllegalStateException("the stand-in STS child JVM did not start; it said: " + first);
         }
         URI endpoint = URI.create(first.substring("endpoint=".length()));
         return new StsBackend() {
@@ -131,15 +93,15 @@ interface StsBackend extends AutoCloseable {
             }
 
             @Override
-            public synchronized Stats stats() {
+            public synchronized QuotaSts.Stats stats() {
                 try {
                     in.write("stats\n");
                     in.flush();
                     String line = out.readLine();
                     if (line == null) {
-                        throw new IllegalStateException("the FakeSts child JVM exited");
+                        throw new IllegalStateException("the stand-in STS child JVM exited");
                     }
-                    return Stats.parse(line);
+                    return QuotaSts.Stats.parse(line);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
