@@ -45,6 +45,31 @@ public final class AwsReadSession {
         return ReadRoleBroker.defaultBroker().forAccount(accountId);
     }
 
+    /**
+     * Makes a broker built in code the process-wide default, so {@link #forAccount(String)} (and
+     * {@link ReadRoleBroker#defaultBroker()}) use it instead of building one from the environment.
+     *
+     * <p>Lifecycle: call it once, at start-up, before the first {@code forAccount} / {@code defaultBroker()} call;
+     * installing the same broker again does nothing. The broker stays the application's: close it when the application
+     * shuts down (after that, {@code forAccount} fails with {@link ReadRoleException.Reason#CLOSED}); it is never
+     * replaced. Thread safe.
+     *
+     * <pre>{@code
+     * ReadRoleBroker broker = ReadRoleBroker.builder().allowedAccounts(accounts).build();
+     * AwsReadSession.installDefault(broker);   // before any AwsReadSession.forAccount
+     * ...
+     * broker.close();                          // at shutdown
+     * }</pre>
+     *
+     * @param broker an open broker from {@link ReadRoleBroker#builder()}
+     * @throws IllegalStateException when a default broker was already built from the environment or another broker
+     *     was installed
+     * @throws IllegalArgumentException when the broker is already closed
+     */
+    public static void installDefault(ReadRoleBroker broker) {
+        ReadRoleBroker.installDefault(broker);
+    }
+
     /** The target account ID. */
     public String accountId() {
         return credentials.accountId();

@@ -31,6 +31,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -73,12 +74,14 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
     private final BrokerCore core;
     private final Cache<String, AwsReadSession> sessions;
     private final boolean shared;
+    private final Function<String, AwsReadSession> newSession;
 
     private ReadRoleBroker(Settings settings, Events events, boolean shared) {
         this.settings = settings;
         this.shared = shared;
         ResolvedIdentity identity = IdentityResolver.resolve(settings, events);
         this.core = new BrokerCore(settings, identity, events);
+        this.newSession = id -> new AwsReadSession(this, new AccountCredentials(id, roleArn(id), this.core));
         Clock clock = settings.clock;
         this.sessions = Caffeine.newBuilder()
                 .maximumSize(settings.cacheMaximumAccounts)
@@ -115,7 +118,8 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
     /**
      * The process-wide broker behind {@link AwsReadSession#forAccount(String)}, built on first use from the
      * environment (every {@code OCEAN_AWS_*} variable and {@code ocean.aws.*} property). If building fails (no
-     * identity, a bad setting), the exception is thrown and the next call tries again.
+     * identity, a bad setting), the exception is thrown and the next call tries again. A broker built in code takes
+     * its place with {@link AwsReadSession#installDefault(ReadRoleBroker)}.
      */
     public static ReadRoleBroker defaultBroker() {
         ReadRoleBroker b = defaultBroker;
@@ -127,6 +131,37 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
                 defaultBroker = new ReadRoleBroker(Settings.resolve(new Settings.Draft()), new Events(), true);
             }
             return defaultBroker;
+        }
+    }
+
+    /** See {@link AwsReadSession#installDefault(ReadRoleBroker)}. */
+    static void installDefault(ReadRoleBroker broker) {
+        Objects.requireNonNull(broker, "broker");
+        if (broker.core.isClosed()) {
+            throw new IllegalArgumentException("installDefault(broker): the broker is closed; install an open broker");
+        }
+        synchronized (DEFAULT_LOCK) {
+            if (defaultBroker == broker) {
+                return;
+            }
+            if (defaultBroker != null) {
+                throw new IllegalStateException("installDefault(broker): the default ReadRoleBroker is already "
+                        + (defaultBroker.shared ? "built from the environment (AwsReadSession.forAccount or "
+                        + "ReadRoleBroker.defaultBroker() was called first)" : "installed")
+                        + "; call installDefault once, at start-up, before the first AwsReadSession.forAccount");
+            }
+            defaultBroker = broker;
+        }
+    }
+
+    /** Test seam: forgets the default broker (closing it when it was built from the environment). */
+    static void resetDefaultForTests() {
+        synchronized (DEFAULT_LOCK) {
+            ReadRoleBroker b = defaultBroker;
+            defaultBroker = null;
+            if (b != null && b.shared) {
+                b.closeShared();
+            }
         }
     }
 
@@ -149,13 +184,9 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
                             + " allowedAccounts, " + settings.allowedAccounts.size() + " accounts); no STS call made",
                     null);
         }
-        // A hit allocates nothing; only a miss builds the entry (and its capturing lambda).
-        AwsReadSession cached = sessions.getIfPresent(accountId);
-        if (cached != null) {
-            return cached;
-        }
-        return sessions.get(accountId, id -> new AwsReadSession(this,
-                new AccountCredentials(id, roleArn(id), core)));
+        // One lookup, so a cold call counts one miss (not a getIfPresent miss and then a get miss); a hit allocates
+        // nothing: the mapping function is a field, and Caffeine's hit path looks the key up without wrapping it.
+        return sessions.get(accountId, newSession);
     }
 
     /**
@@ -399,6 +430,10 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
             LOG.debug("close() on the default ReadRoleBroker ignored: it is shared by the process");
             return;
         }
+        closeShared();
+    }
+
+    private void closeShared() {
         if (core.isClosed()) {
             return;
         }
