@@ -1,4 +1,6 @@
-package io.getport.ocean.aws.credentials.accounts;
+package io.getport.ocean.aws.credentials.organizations;
+
+import io.getport.ocean.aws.credentials.accounts.*;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -64,7 +66,7 @@ class OrganizationAccountsProtocolTest {
                 .endpoint(organizations.endpoint())
                 .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
                 .clock(clock)
-                .retries(3, Duration.ofMillis(1), millis -> { });
+                .retries(3, Duration.ofMillis(1));
     }
 
     @Test
