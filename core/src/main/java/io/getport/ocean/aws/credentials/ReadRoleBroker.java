@@ -77,6 +77,7 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
     private final Function<String, AwsReadSession> newSession;
 
     private ReadRoleBroker(Settings settings, Events events, boolean shared) {
+        io.getport.ocean.aws.credentials.internal.SdkVersionCheck.require();
         this.settings = settings;
         this.shared = shared;
         ResolvedIdentity identity = IdentityResolver.resolve(settings, events);
