@@ -376,6 +376,7 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
      * The STS endpoint this broker calls: the override ({@code OCEAN_AWS_STS_ENDPOINT}), else the regional endpoint
      * of the STS region.
      */
+    @SuppressWarnings("deprecation") // Endpoint.url(): endpointUrl() only exists from SDK 2.4x on, below our minimum.
     public URI stsEndpoint() {
         if (settings.stsEndpoint != null) {
             return settings.stsEndpoint;
@@ -389,7 +390,7 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
         Region region = core.identity().region();
         try {
             return software.amazon.awssdk.services.sts.endpoints.StsEndpointProvider.defaultProvider()
-                    .resolveEndpoint(p -> p.region(region).useGlobalEndpoint(false)).join().endpointUrl().toUri();
+                    .resolveEndpoint(p -> p.region(region).useGlobalEndpoint(false)).join().url();
         } catch (RuntimeException e) {
             return URI.create("https://sts." + region.id() + ".amazonaws.com");
         }
