@@ -81,8 +81,13 @@ public final class AwsReadSession {
     }
 
     /**
-     * The credentials provider for the read role: give it to any SDK client. It caches, refreshes before expiry and
-     * never returns expired credentials; its {@code resolveIdentity} does not block the calling thread.
+     * The credentials provider for the read role. It caches, refreshes before expiry and never returns expired
+     * credentials; its {@code resolveIdentity} does not block the calling thread.
+     *
+     * <p>To build an SDK client, use {@link #configure} (or {@link S3Crt#configure} for the CRT-based S3 client),
+     * not this provider: a provider carries no interceptor, so a client wired with it by hand gets neither the write
+     * guard ({@code OCEAN_AWS_WRITE_GUARD}) nor the invalidation of rejected credentials. Use this provider directly
+     * only where no SDK client is built from it (inspecting the credentials, handing them to a non-SDK tool).
      */
     public AwsCredentialsProvider credentialsProvider() {
         return credentials;
@@ -137,6 +142,10 @@ public final class AwsReadSession {
     /** The assumed-role ARN of the current credentials ({@code arn:aws:sts::...:assumed-role/...}), once assumed. */
     public Optional<String> assumedRoleArn() {
         return Optional.ofNullable(credentials.assumedRoleArn());
+    }
+
+    boolean writeGuardOn() {
+        return broker.writeGuardOn();
     }
 
     AccountCredentials holder() {

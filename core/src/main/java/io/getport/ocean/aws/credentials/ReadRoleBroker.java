@@ -396,6 +396,10 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
         }
     }
 
+    boolean writeGuardOn() {
+        return settings.writeGuard;
+    }
+
     List<ExecutionInterceptor> interceptorsFor(AwsReadSession session) {
         List<ExecutionInterceptor> out = new ArrayList<>();
         if (settings.writeGuard) {
