@@ -45,6 +45,31 @@ public final class AwsReadSession {
         return ReadRoleBroker.defaultBroker().forAccount(accountId);
     }
 
+    /**
+     * Makes a broker built in code the process-wide default, so {@link #forAccount(String)} (and
+     * {@link ReadRoleBroker#defaultBroker()}) use it instead of building one from the environment.
+     *
+     * <p>Lifecycle: call it once, at start-up, before the first {@code forAccount} / {@code defaultBroker()} call;
+     * installing the same broker again does nothing. The broker stays the application's: close it when the application
+     * shuts down (after that, {@code forAccount} fails with {@link ReadRoleException.Reason#CLOSED}); it is never
+     * replaced. Thread safe.
+     *
+     * <pre>{@code
+     * ReadRoleBroker broker = ReadRoleBroker.builder().allowedAccounts(accounts).build();
+     * AwsReadSession.installDefault(broker);   // before any AwsReadSession.forAccount
+     * ...
+     * broker.close();                          // at shutdown
+     * }</pre>
+     *
+     * @param broker an open broker from {@link ReadRoleBroker#builder()}
+     * @throws IllegalStateException when a default broker was already built from the environment or another broker
+     *     was installed
+     * @throws IllegalArgumentException when the broker is already closed
+     */
+    public static void installDefault(ReadRoleBroker broker) {
+        ReadRoleBroker.installDefault(broker);
+    }
+
     /** The target account ID. */
     public String accountId() {
         return credentials.accountId();
@@ -56,8 +81,13 @@ public final class AwsReadSession {
     }
 
     /**
-     * The credentials provider for the read role: give it to any SDK client. It caches, refreshes before expiry and
-     * never returns expired credentials; its {@code resolveIdentity} does not block the calling thread.
+     * The credentials provider for the read role. It caches, refreshes before expiry and never returns expired
+     * credentials; its {@code resolveIdentity} does not block the calling thread.
+     *
+     * <p>To build an SDK client, use {@link #configure} (or {@link S3Crt#configure} for the CRT-based S3 client),
+     * not this provider: a provider carries no interceptor, so a client wired with it by hand gets neither the write
+     * guard ({@code OCEAN_AWS_WRITE_GUARD}) nor the invalidation of rejected credentials. Use this provider directly
+     * only where no SDK client is built from it (inspecting the credentials, handing them to a non-SDK tool).
      */
     public AwsCredentialsProvider credentialsProvider() {
         return credentials;
@@ -112,6 +142,10 @@ public final class AwsReadSession {
     /** The assumed-role ARN of the current credentials ({@code arn:aws:sts::...:assumed-role/...}), once assumed. */
     public Optional<String> assumedRoleArn() {
         return Optional.ofNullable(credentials.assumedRoleArn());
+    }
+
+    boolean writeGuardOn() {
+        return broker.writeGuardOn();
     }
 
     AccountCredentials holder() {

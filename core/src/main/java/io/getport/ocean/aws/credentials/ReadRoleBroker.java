@@ -31,6 +31,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -73,12 +74,15 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
     private final BrokerCore core;
     private final Cache<String, AwsReadSession> sessions;
     private final boolean shared;
+    private final Function<String, AwsReadSession> newSession;
 
     private ReadRoleBroker(Settings settings, Events events, boolean shared) {
+        io.getport.ocean.aws.credentials.internal.SdkVersionCheck.require();
         this.settings = settings;
         this.shared = shared;
         ResolvedIdentity identity = IdentityResolver.resolve(settings, events);
         this.core = new BrokerCore(settings, identity, events);
+        this.newSession = id -> new AwsReadSession(this, new AccountCredentials(id, roleArn(id), this.core));
         Clock clock = settings.clock;
         this.sessions = Caffeine.newBuilder()
                 .maximumSize(settings.cacheMaximumAccounts)
@@ -115,7 +119,8 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
     /**
      * The process-wide broker behind {@link AwsReadSession#forAccount(String)}, built on first use from the
      * environment (every {@code OCEAN_AWS_*} variable and {@code ocean.aws.*} property). If building fails (no
-     * identity, a bad setting), the exception is thrown and the next call tries again.
+     * identity, a bad setting), the exception is thrown and the next call tries again. A broker built in code takes
+     * its place with {@link AwsReadSession#installDefault(ReadRoleBroker)}.
      */
     public static ReadRoleBroker defaultBroker() {
         ReadRoleBroker b = defaultBroker;
@@ -127,6 +132,37 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
                 defaultBroker = new ReadRoleBroker(Settings.resolve(new Settings.Draft()), new Events(), true);
             }
             return defaultBroker;
+        }
+    }
+
+    /** See {@link AwsReadSession#installDefault(ReadRoleBroker)}. */
+    static void installDefault(ReadRoleBroker broker) {
+        Objects.requireNonNull(broker, "broker");
+        if (broker.core.isClosed()) {
+            throw new IllegalArgumentException("installDefault(broker): the broker is closed; install an open broker");
+        }
+        synchronized (DEFAULT_LOCK) {
+            if (defaultBroker == broker) {
+                return;
+            }
+            if (defaultBroker != null) {
+                throw new IllegalStateException("installDefault(broker): the default ReadRoleBroker is already "
+                        + (defaultBroker.shared ? "built from the environment (AwsReadSession.forAccount or "
+                        + "ReadRoleBroker.defaultBroker() was called first)" : "installed")
+                        + "; call installDefault once, at start-up, before the first AwsReadSession.forAccount");
+            }
+            defaultBroker = broker;
+        }
+    }
+
+    /** Test seam: forgets the default broker (closing it when it was built from the environment). */
+    static void resetDefaultForTests() {
+        synchronized (DEFAULT_LOCK) {
+            ReadRoleBroker b = defaultBroker;
+            defaultBroker = null;
+            if (b != null && b.shared) {
+                b.closeShared();
+            }
         }
     }
 
@@ -149,13 +185,9 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
                             + " allowedAccounts, " + settings.allowedAccounts.size() + " accounts); no STS call made",
                     null);
         }
-        // A hit allocates nothing; only a miss builds the entry (and its capturing lambda).
-        AwsReadSession cached = sessions.getIfPresent(accountId);
-        if (cached != null) {
-            return cached;
-        }
-        return sessions.get(accountId, id -> new AwsReadSession(this,
-                new AccountCredentials(id, roleArn(id), core)));
+        // One lookup, so a cold call counts one miss (not a getIfPresent miss and then a get miss); a hit allocates
+        // nothing: the mapping function is a field, and Caffeine's hit path looks the key up without wrapping it.
+        return sessions.get(accountId, newSession);
     }
 
     /**
@@ -344,6 +376,7 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
      * The STS endpoint this broker calls: the override ({@code OCEAN_AWS_STS_ENDPOINT}), else the regional endpoint
      * of the STS region.
      */
+    @SuppressWarnings("deprecation") // Endpoint.url(): endpointUrl() only exists from SDK 2.4x on, below our minimum.
     public URI stsEndpoint() {
         if (settings.stsEndpoint != null) {
             return settings.stsEndpoint;
@@ -357,10 +390,14 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
         Region region = core.identity().region();
         try {
             return software.amazon.awssdk.services.sts.endpoints.StsEndpointProvider.defaultProvider()
-                    .resolveEndpoint(p -> p.region(region).useGlobalEndpoint(false)).join().endpointUrl().toUri();
+                    .resolveEndpoint(p -> p.region(region).useGlobalEndpoint(false)).join().url();
         } catch (RuntimeException e) {
             return URI.create("https://sts." + region.id() + ".amazonaws.com");
         }
+    }
+
+    boolean writeGuardOn() {
+        return settings.writeGuard;
     }
 
     List<ExecutionInterceptor> interceptorsFor(AwsReadSession session) {
@@ -399,6 +436,10 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
             LOG.debug("close() on the default ReadRoleBroker ignored: it is shared by the process");
             return;
         }
+        closeShared();
+    }
+
+    private void closeShared() {
         if (core.isClosed()) {
             return;
         }

@@ -1,7 +1,6 @@
 package io.getport.ocean.aws.credentials.accounts;
 
 import java.time.Duration;
-import java.util.Collection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,31 +12,6 @@ import org.slf4j.LoggerFactory;
  */
 final class AccountEvents {
     static final Logger LOG = LoggerFactory.getLogger("io.getport.ocean.aws.credentials.accounts");
-
-    void listed(String organizationId, int kept, int listed, int inactive, int duplicates, int filtered,
-            boolean managementIncluded, int units, int pages, long millis) {
-        LOG.info("accounts listed source=organizations organization={} accounts={} listed={} inactiveSkipped={}"
-                        + " duplicates={} filteredOut={} managementIncluded={} organizationalUnits={} pages={}"
-                        + " latencyMs={}", organizationId, kept, listed, inactive, duplicates, filtered,
-                managementIncluded, units, pages, millis);
-    }
-
-    void changed(Collection<String> added, Collection<String> removed) {
-        LOG.info("account list changed added={} removed={}", added, removed);
-    }
-
-    void refreshFailedServingCached(String code, int cached, String message) {
-        LOG.warn("account list refresh failed; serving cached list error={} accounts={} detail=\"{}\"", code, cached,
-                message);
-    }
-
-    void listFailed(String code, String message) {
-        LOG.warn("account list failed error={} detail=\"{}\"", code, message);
-    }
-
-    void recovered(int failures) {
-        LOG.info("account list refresh recovered afterFailures={}", failures);
-    }
 
     void accessNotOk(AccessResult r) {
         LOG.warn("access check account={} role={} status={} error={} likelyCause={} detail=\"{}\"", r.accountId(),

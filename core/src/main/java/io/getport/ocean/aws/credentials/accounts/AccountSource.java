@@ -7,11 +7,12 @@ import io.getport.ocean.aws.credentials.internal.Validation;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * Where the integration's target accounts come from: an explicit {@link AccountList}, or AWS Organizations
- * ({@link OrganizationAccounts}).
+ * ({@code OrganizationAccounts} in the {@code ocean-aws-credentials-organizations} module).
  *
  * <pre>{@code
  * try (AccountSource source = AccountSource.fromEnvironment(broker)) {
@@ -48,7 +49,8 @@ public interface AccountSource extends SdkAutoCloseable {
     /**
      * The source configured in {@code environment}:
      * <ul>
-     *   <li>{@code OCEAN_AWS_ORGANIZATION_ROLE_ARN} set: {@link OrganizationAccounts} (with
+     *   <li>{@code OCEAN_AWS_ORGANIZATION_ROLE_ARN} set: {@code OrganizationAccounts} from the
+     *       {@code ocean-aws-credentials-organizations} module, found with {@link OrganizationsSupport} (with
      *       {@code OCEAN_AWS_ORGANIZATIONAL_UNITS}, {@code OCEAN_AWS_INCLUDE_MANAGEMENT_ACCOUNT},
      *       {@code OCEAN_AWS_ACCOUNT_LIST_TTL}, {@code OCEAN_AWS_ORGANIZATIONS_ENDPOINT});</li>
      *   <li>else {@code OCEAN_AWS_ACCOUNTS} set: an {@link AccountList} of those IDs and role ARNs;</li>
@@ -72,7 +74,14 @@ public interface AccountSource extends SdkAutoCloseable {
                     "both set");
         }
         if (roleArn.isPresent()) {
-            return OrganizationAccounts.builder().broker(broker).environment(environment).build();
+            for (OrganizationsSupport support : ServiceLoader.load(OrganizationsSupport.class,
+                    AccountSource.class.getClassLoader())) {
+                return support.fromEnvironment(broker, environment);
+            }
+            throw new IllegalArgumentException(Setting.ORGANIZATION_ROLE_ARN.label() + " is set, so the accounts come"
+                    + " from AWS Organizations, which needs the io.getport.ocean:ocean-aws-credentials-organizations"
+                    + " module on the class path (add it next to ocean-aws-credentials-core), or list the accounts"
+                    + " with " + Setting.ACCOUNTS.label() + " instead");
         }
         if (Setting.ORGANIZATIONAL_UNITS.read(environment).isPresent()) {
             throw Validation.invalid(Setting.ORGANIZATIONAL_UNITS.label(), "needs "

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * AwsReadSession session = b.session(broker);
  * }</pre>
  *
- * <p>Targets from {@link OrganizationAccounts} also carry the account's name and the organizational unit where it
+ * <p>Targets from {@code OrganizationAccounts} also carry the account's name and the organizational unit where it
  * was found, for filters and logs. Equality is by account ID and role ARN only; the name and unit are descriptive.
  *
  * <p>Immutable and thread safe.
@@ -80,8 +80,15 @@ public final class AccountTarget {
         return new AccountTarget(v, null, null, null);
     }
 
-    /** A target found in AWS Organizations: the broker's read role, with the account's name and parent. */
-    static AccountTarget organizationAccount(String accountId, String name, String parentId) {
+    /**
+     * A target found in AWS Organizations: the broker's read role, with the account's name and parent.
+     *
+     * @param accountId the 12-digit account ID
+     * @param name the account's name, or null
+     * @param parentId the organizational unit or root it was listed under, or null
+     * @throws IllegalArgumentException when the account ID is not 12 digits
+     */
+    public static AccountTarget organizationAccount(String accountId, String name, String parentId) {
         return new AccountTarget(Validation.accountId("Organizations account Id", accountId), null, name, parentId);
     }
 

@@ -8,8 +8,8 @@
  *   <li>{@link io.getport.ocean.aws.credentials.accounts.AccountSource#fromEnvironment} picks the source configured by
  *       {@code OCEAN_AWS_ACCOUNTS} (an {@link io.getport.ocean.aws.credentials.accounts.AccountList} of account IDs
  *       and role ARNs) or {@code OCEAN_AWS_ORGANIZATION_ROLE_ARN}
- *       ({@link io.getport.ocean.aws.credentials.accounts.OrganizationAccounts}: AWS Organizations, optionally scoped
- *       to organizational units, active accounts only, cached and refreshed in the background);</li>
+ *       ({@code OrganizationAccounts} in the {@code ocean-aws-credentials-organizations} module, on the SDK's
+ *       Organizations client, found through {@link io.getport.ocean.aws.credentials.accounts.OrganizationsSupport});</li>
  *   <li>{@link io.getport.ocean.aws.credentials.accounts.AccountFilter} keeps or drops accounts by ID or name
  *       ({@code OCEAN_AWS_ACCOUNTS_INCLUDE}, {@code OCEAN_AWS_ACCOUNTS_EXCLUDE});</li>
  *   <li>{@link io.getport.ocean.aws.credentials.ReadRoleBroker#checkAccess} (engine:
@@ -18,8 +18,5 @@
  *       {@link io.getport.ocean.aws.credentials.accounts.AccessReport}: OK, DENIED (with likely causes) or ERROR per
  *       account.</li>
  * </ul>
- *
- * <p>AWS Organizations is spoken directly (AWS JSON 1.1 over the SDK's HTTP client, SigV4-signed), so the SDK's
- * {@code organizations} module is not a dependency.
  */
 package io.getport.ocean.aws.credentials.accounts;

@@ -81,9 +81,10 @@ class PartitionsTest {
             "us-gov-west-1,false,https://sts.us-gov-west-1.amazonaws.com",
             "us-east-1,true,https://sts-fips.us-east-1.amazonaws.com",
             "us-gov-west-1,true,https://sts.us-gov-west-1.amazonaws.com"})
+    @SuppressWarnings("deprecation") // Endpoint.url(), present in every SDK of the supported range
     void stsEndpoint_region_isRegional(String region, boolean fips, String expected) throws Exception {
         StsEndpointParams params = StsEndpointParams.builder().region(Region.of(region)).useFips(fips).build();
-        URI endpoint = StsEndpointProvider.defaultProvider().resolveEndpoint(params).get().endpointUrl().toUri();
+        URI endpoint = StsEndpointProvider.defaultProvider().resolveEndpoint(params).get().url();
         assertThat(endpoint).hasToString(expected);
     }
 }

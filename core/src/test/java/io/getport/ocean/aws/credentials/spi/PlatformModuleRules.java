@@ -5,6 +5,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.junit.ArchTests;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
@@ -26,6 +27,10 @@ public final class PlatformModuleRules {
             .should().haveSimpleNameEndingWith("IdentitySource")
             .andShould().beAssignableTo(IdentitySource.class)
             .andShould().haveModifier(JavaModifier.FINAL);
+
+    /** The SDK's public API only, and the SLF4J API shared by 1.7 and 2.x ({@link SdkApiRules}). */
+    @ArchTest
+    static final ArchTests sdkPublicApiOnly = ArchTests.in(SdkApiRules.class);
 
     @ArchTest
     static final ArchRule moduleCode_always_neverPrints = noClasses()

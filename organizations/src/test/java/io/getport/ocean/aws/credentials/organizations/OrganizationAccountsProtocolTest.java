@@ -1,4 +1,6 @@
-package io.getport.ocean.aws.credentials.accounts;
+package io.getport.ocean.aws.credentials.organizations;
+
+import io.getport.ocean.aws.credentials.accounts.*;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -64,7 +66,38 @@ class OrganizationAccountsProtocolTest {
                 .endpoint(organizations.endpoint())
                 .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
                 .clock(clock)
-                .retries(3, Duration.ofMillis(1), millis -> { });
+                .retries(3, Duration.ofMillis(1));
+    }
+
+    @Test
+    void accounts_onlySdkStandardEndpointSettings_stsAndOrganizationsResolvedByTheSdk() {
+        // No stsEndpoint and no OCEAN_AWS_ORGANIZATIONS_ENDPOINT: the SDK's own endpoint configuration (the system
+        // properties behind AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL_ORGANIZATIONS) points both clients at the fakes.
+        organizations.account("200000000001", "a", "ACTIVE", FakeOrganizations.ROOT);
+        System.setProperty("aws.endpointUrlSts", sts.endpoint().toString());
+        System.setProperty("aws.endpointUrlOrganizations", organizations.endpoint().toString());
+        try (ReadRoleBroker standard = ReadRoleBroker.builder()
+                .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
+                .baseCredentials(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("AKIAFAKEBASE0000001", "base-secret-key")))
+                .region(Region.US_EAST_1)
+                .externalId(EXTERNAL_ID)
+                .clock(clock)
+                .build();
+                OrganizationAccounts source = OrganizationAccounts.builder()
+                        .broker(standard)
+                        .roleArn(ROLE)
+                        .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
+                        .clock(clock)
+                        .retries(1, Duration.ofMillis(1))
+                        .build()) {
+            assertThat(source.accounts()).extracting(AccountTarget::accountId).containsExactly("200000000001");
+            assertThat(sts.assumeRoleCount(ROLE)).isEqualTo(1);
+            assertThat(organizations.count("DescribeOrganization")).isEqualTo(1);
+        } finally {
+            System.clearProperty("aws.endpointUrlSts");
+            System.clearProperty("aws.endpointUrlOrganizations");
+        }
     }
 
     @Test

@@ -1,4 +1,6 @@
-package io.getport.ocean.aws.credentials.accounts;
+package io.getport.ocean.aws.credentials.organizations;
+
+import io.getport.ocean.aws.credentials.accounts.*;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,12 +1,14 @@
-package io.getport.ocean.aws.credentials.accounts;
+package io.getport.ocean.aws.credentials.organizations;
 
+import io.getport.ocean.aws.credentials.AwsReadSession;
 import io.getport.ocean.aws.credentials.ReadRoleBroker;
 import io.getport.ocean.aws.credentials.ReadRoleException;
 import io.getport.ocean.aws.credentials.ReadRoleException.Reason;
 import io.getport.ocean.aws.credentials.RuntimeEnvironment;
-import io.getport.ocean.aws.credentials.accounts.OrganizationsClient.OrganizationsException;
+import io.getport.ocean.aws.credentials.accounts.AccountFilter;
+import io.getport.ocean.aws.credentials.accounts.AccountSource;
+import io.getport.ocean.aws.credentials.accounts.AccountTarget;
 import io.getport.ocean.aws.credentials.internal.Setting;
-import io.getport.ocean.aws.credentials.internal.StsErrors;
 import io.getport.ocean.aws.credentials.internal.Validation;
 import java.net.URI;
 import java.time.Clock;
@@ -27,18 +29,30 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.StandardRetryStrategy;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.organizations.OrganizationsClient;
+import software.amazon.awssdk.services.organizations.OrganizationsClientBuilder;
+import software.amazon.awssdk.services.organizations.model.Account;
+import software.amazon.awssdk.services.organizations.model.ListAccountsForParentResponse;
+import software.amazon.awssdk.services.organizations.model.ListAccountsResponse;
+import software.amazon.awssdk.services.organizations.model.ListOrganizationalUnitsForParentResponse;
+import software.amazon.awssdk.services.organizations.model.Organization;
+import software.amazon.awssdk.services.organizations.model.OrganizationalUnit;
 
 /**
  * The organization's active accounts, listed with AWS Organizations through a role in the management account (or a
@@ -75,8 +89,16 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  *
  * <p><b>Errors.</b> Thrown as {@link ReadRoleException}, never silently replaced by a smaller list:
  * {@code AWSOrganizationsNotInUseException} ({@link Reason#INVALID_REQUEST}) and {@code AccessDeniedException}
- * ({@link Reason#ACCESS_DENIED}) say what to configure instead; an unknown organizational unit names it; throttling
- * and 5xx are retried (3 attempts) and then reported as {@link Reason#STS_UNAVAILABLE} (retryable).
+ * ({@link Reason#ACCESS_DENIED}) say what to configure instead; an unknown organizational unit names it; throttling,
+ * 5xx and I/O errors are retried by the SDK's standard retry strategy (3 attempts) and then reported as
+ * {@link Reason#STS_UNAVAILABLE} (retryable).
+ *
+ * <p><b>Client.</b> The SDK's {@code OrganizationsClient} with its paginators, retries and endpoint resolution: the
+ * SDK's standard settings apply ({@code AWS_ENDPOINT_URL_ORGANIZATIONS}, {@code AWS_ENDPOINT_URL}, a profile's
+ * {@code services} section, {@code AWS_USE_FIPS_ENDPOINT}); {@code OCEAN_AWS_ORGANIZATIONS_ENDPOINT} overrides them.
+ * The client is configured with the management role's session ({@link AwsReadSession#configure}): its credentials,
+ * the interceptor that forgets rejected credentials (the call is then retried once with a new session) and the write
+ * guard when it is on.
  *
  * <p><b>Settings</b> (builder call, else system property, else environment variable, else default):
  * <table>
@@ -94,20 +116,25 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  *   <tr><td>{@link Builder#ttl}</td><td>{@code OCEAN_AWS_ACCOUNT_LIST_TTL} / {@code ocean.aws.accountListTtl}</td>
  *       <td>15 minutes</td></tr>
  *   <tr><td>{@link Builder#endpoint}</td><td>{@code OCEAN_AWS_ORGANIZATIONS_ENDPOINT} /
- *       {@code ocean.aws.organizationsEndpoint}</td><td>the role's partition's endpoint
- *       ({@code https://organizations.us-east-1.amazonaws.com} for {@code aws})</td></tr>
+ *       {@code ocean.aws.organizationsEndpoint}</td><td>the SDK's endpoint resolution for the
+ *       role's partition's global region ({@code https://organizations.us-east-1.amazonaws.com} for {@code aws})</td></tr>
  * </table>
  *
  * <p><b>Thread safety and lifecycle.</b> Thread safe. Owns one daemon thread (created on the first refresh, exits
- * when idle) unless given an executor, and an HTTP client unless given one. {@link #close()} releases them; later
+ * when idle) unless given an executor, and an SDK client (and its HTTP client unless given one). {@link #close()} releases them; later
  * calls fail with {@link Reason#CLOSED}. It does not close the broker.
  */
 public final class OrganizationAccounts implements AccountSource {
     /** The default time to live of the account list. */
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
+    /** The largest page the List* operations accept. */
+    static final int MAX_PAGE_SIZE = 20;
 
     static final Pattern PARENT_ID = Pattern.compile("r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}");
     private static final long MIN_BACKOFF_MILLIS = 5_000;
+    /** Answers that mean the role session's credentials were rejected: forget them and try once more. */
+    private static final Set<String> CREDENTIALS_REJECTED = Set.of("ExpiredToken", "ExpiredTokenException",
+            "InvalidClientTokenId", "UnrecognizedClientException", "InvalidSignatureException");
 
     private final ReadRoleBroker broker;
     private final String roleArn;
@@ -118,11 +145,12 @@ public final class OrganizationAccounts implements AccountSource {
     private final Duration ttl;
     private final Clock clock;
     private final int pageSize;
+    private final int maxAttempts;
     private final URI endpoint;
     private final OrganizationsClient client;
     private final ExecutorService ownExecutor;
     private final Executor executor;
-    private final AccountEvents events = new AccountEvents();
+    private final OrganizationEvents events = new OrganizationEvents();
     private final Object lock = new Object();
     private volatile State state = State.EMPTY;
     /** The refresh in flight, or null. Guarded by {@link #lock}. */
@@ -143,7 +171,7 @@ public final class OrganizationAccounts implements AccountSource {
         String ouLabel = b.organizationalUnits != null ? "organizationalUnits"
                 : Setting.ORGANIZATIONAL_UNITS.label();
         List<String> ous = b.organizationalUnits != null ? new ArrayList<>(b.organizationalUnits)
-                : Setting.ORGANIZATIONAL_UNITS.read(env).map(AccountFilter::split).orElse(List.of());
+                : Setting.ORGANIZATIONAL_UNITS.read(env).map(OrganizationAccounts::split).orElse(List.of());
         Set<String> checked = new LinkedHashSet<>();
         for (String ou : ous) {
             String id = ou == null ? null : ou.trim();
@@ -162,6 +190,7 @@ public final class OrganizationAccounts implements AccountSource {
                         .map(v -> Validation.positive(Setting.ACCOUNT_LIST_TTL.label(), v)).orElse(DEFAULT_TTL);
         this.clock = b.clock != null ? b.clock : Clock.systemUTC();
         this.pageSize = b.pageSize;
+        this.maxAttempts = b.maxAttempts;
         String endpointLabel = b.endpoint != null ? "endpoint" : Setting.ORGANIZATIONS_ENDPOINT.label();
         URI configured = b.endpoint != null ? b.endpoint
                 : Setting.ORGANIZATIONS_ENDPOINT.read(env).map(t -> parseEndpoint(endpointLabel, t)).orElse(null);
@@ -169,19 +198,30 @@ public final class OrganizationAccounts implements AccountSource {
             // http(s)://host[:port], user info never shown (issue 14, item 4)
             Validation.endpoint(endpointLabel, configured);
         }
-        this.endpoint = configured != null ? configured : OrganizationsClient.defaultEndpoint(partition);
-        String signingRegion = OrganizationsClient.signingRegion(partition);
-        if (endpoint == null || signingRegion == null) {
-            throw Validation.invalid(roleLabel, "is in partition " + partition + ", whose AWS Organizations endpoint"
-                    + " this library does not know; supported: aws, aws-cn, aws-us-gov", roleArn);
+        this.endpoint = configured;
+        Region region = globalRegion(partition);
+        if (region == null) {
+            throw Validation.invalid(roleLabel, "is in partition " + partition + ", where AWS Organizations has no"
+                    + " global endpoint known to this library; supported: aws, aws-cn, aws-us-gov", roleArn);
         }
-        SdkHttpClient http = b.httpClient != null ? b.httpClient : OrganizationsClient.defaultHttpClient();
-        AwsCredentialsProvider credentials = () -> broker.forRole(roleArn).credentialsProvider().resolveCredentials();
-        // When Organizations rejects the role session's credentials (expired early, revoked), the client forgets them
-        // through the session, so its retry assumes the role again.
-        this.client = new OrganizationsClient(endpoint, signingRegion, credentials,
-                () -> broker.forRole(roleArn).invalidate(), http, b.httpClient == null, b.maxAttempts,
-                b.retryBaseDelay, b.sleeper);
+        // The management role's session: its credentials, the invalidating interceptor and the write guard. The
+        // region comes after configure(): Organizations is a global service, signed for the partition's global region.
+        AwsReadSession session = broker.forRole(roleArn);
+        OrganizationsClientBuilder cb = session.configure(OrganizationsClient.builder()).region(region);
+        StandardRetryStrategy.Builder retry = AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                .maxAttempts(b.maxAttempts);
+        if (b.retryBaseDelay != null) {
+            BackoffStrategy backoff = BackoffStrategy.exponentialDelay(b.retryBaseDelay, b.retryBaseDelay.multipliedBy(8));
+            retry.backoffStrategy(backoff).throttlingBackoffStrategy(backoff);
+        }
+        cb.overrideConfiguration(c -> c.retryStrategy(retry.build()));
+        if (endpoint != null) {
+            cb.endpointOverride(endpoint);
+        }
+        if (b.httpClient != null) {
+            cb.httpClient(b.httpClient);
+        }
+        this.client = cb.build();
         if (b.executor != null) {
             this.ownExecutor = null;
             this.executor = b.executor;
@@ -196,6 +236,28 @@ public final class OrganizationAccounts implements AccountSource {
             this.ownExecutor = pool;
             this.executor = pool;
         }
+    }
+
+    /**
+     * The region of the partition's Organizations endpoint (and its signing region): Organizations is a global service
+     * served from us-east-1, cn-northwest-1 and us-gov-west-1.
+     */
+    static Region globalRegion(String partition) {
+        switch (partition) {
+            case "aws":
+                return Region.US_EAST_1;
+            case "aws-cn":
+                return Region.CN_NORTHWEST_1;
+            case "aws-us-gov":
+                return Region.US_GOV_WEST_1;
+            default:
+                return null;
+        }
+    }
+
+    private static boolean credentialsRejected(Throwable t) {
+        return t instanceof AwsServiceException && ((AwsServiceException) t).awsErrorDetails() != null
+                && CREDENTIALS_REJECTED.contains(((AwsServiceException) t).awsErrorDetails().errorCode());
     }
 
     /** A builder; {@link Builder#broker} is required, and the role ARN unless the environment sets it. */
@@ -228,7 +290,7 @@ public final class OrganizationAccounts implements AccountSource {
         try {
             return refresh().join();
         } catch (CompletionException e) {
-            Throwable cause = StsErrors.unwrap(e);
+            Throwable cause = unwrap(e);
             if (cause instanceof ReadRoleException) {
                 throw ((ReadRoleException) cause).rethrown();
             }
@@ -303,8 +365,18 @@ public final class OrganizationAccounts implements AccountSource {
         Listing listing = null;
         Throwable error = null;
         try {
-            listing = list();
-        } catch (Throwable t) {
+            try {
+                listing = list();
+            } catch (AwsServiceException e) {
+                if (!credentialsRejected(e)) {
+                    throw e;
+                }
+                // The role session's credentials were rejected (expired early, revoked): forget them and list once
+                // more with a new session. The SDK resolves credentials once per call, so its own retry cannot.
+                broker.forRole(roleArn).invalidate();
+                listing = list();
+            }
+        } catch (RuntimeException | Error t) {
             error = t;
         }
         finish(result, listing, error);
@@ -366,15 +438,20 @@ public final class OrganizationAccounts implements AccountSource {
     /** One full listing; runs on the refresh thread. */
     private Listing list() {
         long t0 = System.nanoTime();
-        JsonNode organization = call("DescribeOrganization", Map.of()).field("Organization")
-                .orElseThrow(() -> new OrganizationsException("MalformedResponse", 200,
-                        "DescribeOrganization answered without an Organization", false, null));
-        String organizationId = text(organization, "Id");
-        String management = text(organization, "MasterAccountId");
+        Organization organization = client.describeOrganization(r -> { }).organization();
+        if (organization == null) {
+            throw ReadRoleException.of(Reason.INVALID_REQUEST, roleAccountId, roleArn, "MalformedResponse",
+                    "AWS Organizations answered DescribeOrganization without an Organization", null);
+        }
+        String organizationId = organization.id();
+        String management = organization.masterAccountId();
         Counts counts = new Counts();
         Map<String, AccountTarget> found = new LinkedHashMap<>();
         if (organizationalUnits.isEmpty()) {
-            counts.pages += listAll("ListAccounts", Map.of(), "Accounts", a -> consider(a, null, found, counts));
+            for (ListAccountsResponse page : client.listAccountsPaginator(r -> r.maxResults(pageSize))) {
+                counts.pages++;
+                page.accounts().forEach(a -> consider(a, null, found, counts));
+            }
         } else {
             Deque<String> queue = new ArrayDeque<>(organizationalUnits);
             Set<String> visited = new HashSet<>();
@@ -384,15 +461,20 @@ public final class OrganizationAccounts implements AccountSource {
                     continue;
                 }
                 counts.units++;
-                counts.pages += listAll("ListAccountsForParent", Map.of("ParentId", parent), "Accounts",
-                        a -> consider(a, parent, found, counts));
-                counts.pages += listAll("ListOrganizationalUnitsForParent", Map.of("ParentId", parent),
-                        "OrganizationalUnits", ou -> {
-                            String child = text(ou, "Id");
-                            if (child != null) {
-                                queue.add(child);
-                            }
-                        });
+                for (ListAccountsForParentResponse page : client.listAccountsForParentPaginator(
+                        r -> r.parentId(parent).maxResults(pageSize))) {
+                    counts.pages++;
+                    page.accounts().forEach(a -> consider(a, parent, found, counts));
+                }
+                for (ListOrganizationalUnitsForParentResponse page : client.listOrganizationalUnitsForParentPaginator(
+                        r -> r.parentId(parent).maxResults(pageSize))) {
+                    counts.pages++;
+                    for (OrganizationalUnit ou : page.organizationalUnits()) {
+                        if (ou.id() != null) {
+                            queue.add(ou.id());
+                        }
+                    }
+                }
             }
         }
         boolean managementIncluded = false;
@@ -418,11 +500,11 @@ public final class OrganizationAccounts implements AccountSource {
         return new Listing(List.copyOf(kept), organizationId, management);
     }
 
-    private static void consider(JsonNode account, String parent, Map<String, AccountTarget> found, Counts counts) {
+    private static void consider(Account account, String parent, Map<String, AccountTarget> found, Counts counts) {
         counts.listed++;
-        String id = text(account, "Id");
+        String id = account.id();
         // "State" replaces the deprecated "Status"; both say ACTIVE for a usable account.
-        String status = Optional.ofNullable(text(account, "State")).orElseGet(() -> text(account, "Status"));
+        String status = Optional.ofNullable(account.stateAsString()).orElseGet(account::statusAsString);
         if (id == null || !"ACTIVE".equals(status)) {
             counts.inactive++;
             return;
@@ -431,30 +513,50 @@ public final class OrganizationAccounts implements AccountSource {
             counts.duplicates++;
             return;
         }
-        found.put(id, AccountTarget.organizationAccount(id, text(account, "Name"), parent));
+        found.put(id, AccountTarget.organizationAccount(id, account.name(), parent));
     }
 
-    private JsonNode call(String operation, Map<String, Object> body) {
-        return client.call(operation, body);
+    private static List<String> split(String text) {
+        List<String> out = new ArrayList<>();
+        for (String part : text.split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.trim());
+            }
+        }
+        return out;
     }
 
-    private int listAll(String operation, Map<String, String> params, String key, Consumer<JsonNode> item) {
-        return client.listAll(operation, params, key, pageSize, item);
+    private static Throwable unwrap(Throwable t) {
+        Throwable e = t;
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
     }
 
     private ReadRoleException toReadRoleException(Throwable error) {
-        Throwable e = StsErrors.unwrap(error);
+        Throwable e = unwrap(error);
         if (e instanceof ReadRoleException) {
             return (ReadRoleException) e;
         }
         String roles = Setting.ORGANIZATION_ROLE_ARN.environmentVariable();
         String accounts = Setting.ACCOUNTS.environmentVariable();
-        if (!(e instanceof OrganizationsException)) {
+        String where = endpoint != null ? endpoint.getHost() : "its endpoint";
+        if (e instanceof SdkClientException) {
+            return ReadRoleException.of(Reason.STS_UNAVAILABLE, roleAccountId, roleArn, "SdkClientException",
+                    "AWS Organizations at " + where + " could not be reached after retries (" + e.getMessage()
+                            + "); usually transient (a network problem or an outage). The last good account list, if"
+                            + " any, is still served.", e);
+        }
+        if (!(e instanceof AwsServiceException)) {
             return ReadRoleException.of(Reason.STS_UNAVAILABLE, roleAccountId, roleArn, e.getClass().getSimpleName(),
                     "Listing the organization's accounts with " + roleArn + " failed unexpectedly: " + e, e);
         }
-        OrganizationsException o = (OrganizationsException) e;
-        String code = o.code();
+        AwsServiceException o = (AwsServiceException) e;
+        String code = o.awsErrorDetails() != null && o.awsErrorDetails().errorCode() != null
+                ? o.awsErrorDetails().errorCode() : (o.statusCode() == 403 ? "AccessDenied" : "HTTP" + o.statusCode());
+        String said = o.awsErrorDetails() != null && o.awsErrorDetails().errorMessage() != null
+                ? o.awsErrorDetails().errorMessage() : o.getMessage();
         switch (code) {
             case "AWSOrganizationsNotInUseException":
                 return ReadRoleException.of(Reason.INVALID_REQUEST, roleAccountId, roleArn, code,
@@ -462,7 +564,7 @@ public final class OrganizationAccounts implements AccountSource {
                                 + ") is not a member of an organization (" + code + "). Point " + roles
                                 + " at a role in your organization's management account (or a delegated administrator"
                                 + " account), or list the target accounts with " + accounts + " and unset " + roles
-                                + ". AWS said: " + o.getMessage(), o);
+                                + ". AWS said: " + said, o);
             case "AccessDeniedException":
             case "AccessDenied":
                 return ReadRoleException.of(Reason.ACCESS_DENIED, roleAccountId, roleArn, code,
@@ -473,7 +575,7 @@ public final class OrganizationAccounts implements AccountSource {
                                 + " organizations:ListAccountsForParent and"
                                 + " organizations:ListOrganizationalUnitsForParent in that role's policy (and in any"
                                 + " session policy, OCEAN_AWS_SESSION_POLICY_ARNS); or (3) list the target accounts"
-                                + " with " + accounts + " and unset " + roles + ". AWS said: " + o.getMessage(), o);
+                                + " with " + accounts + " and unset " + roles + ". AWS said: " + said, o);
             case "ParentNotFoundException":
             case "OrganizationalUnitNotFoundException":
             case "ChildNotFoundException":
@@ -481,24 +583,18 @@ public final class OrganizationAccounts implements AccountSource {
                         code + ": an organizational unit in "
                                 + Setting.ORGANIZATIONAL_UNITS.environmentVariable() + " " + organizationalUnits
                                 + " does not exist in the organization of " + roleArn
-                                + "; check the IDs (ou-xxxx-xxxxxxxx, or the root r-xxxx). AWS said: "
-                                + o.getMessage(), o);
+                                + "; check the IDs (ou-xxxx-xxxxxxxx, or the root r-xxxx). AWS said: " + said, o);
             default:
-                if (o.recoverable()) {
+                if (o.isThrottlingException() || o.statusCode() >= 500) {
                     return ReadRoleException.of(Reason.STS_UNAVAILABLE, roleAccountId, roleArn, code,
-                            "AWS Organizations at " + endpoint.getHost() + " did not answer after "
-                                    + o.attemptCount() + " attempts (" + code + ": " + o.getMessage()
+                            "AWS Organizations at " + where + " did not answer after " + maxAttempts + " attempts (" + code + ": " + said
                                     + "); usually transient (throttling, an outage or a network problem). The last"
                                     + " good account list, if any, is still served.", o);
                 }
                 return ReadRoleException.of(Reason.INVALID_REQUEST, roleAccountId, roleArn, code,
                         code + ": AWS Organizations refused to list the accounts with " + roleArn + ". AWS said: "
-                                + o.getMessage(), o);
+                                + said, o);
         }
-    }
-
-    private static String text(JsonNode node, String field) {
-        return node.field(field).filter(JsonNode::isString).map(JsonNode::asString).orElse(null);
     }
 
     private static URI parseEndpoint(String setting, String text) {
@@ -521,7 +617,7 @@ public final class OrganizationAccounts implements AccountSource {
                 "This OrganizationAccounts was closed; build a new one", null);
     }
 
-    /** Stops the refresh thread and closes the HTTP client it created. Idempotent; the broker stays open. */
+    /** Stops the refresh thread and closes the SDK client. Idempotent; the broker stays open. */
     @Override
     public void close() {
         if (closed) {
@@ -605,10 +701,9 @@ public final class OrganizationAccounts implements AccountSource {
         private Executor executor;
         private SdkHttpClient httpClient;
         private RuntimeEnvironment environment;
-        private int pageSize = OrganizationsClient.MAX_PAGE_SIZE;
+        private int pageSize = MAX_PAGE_SIZE;
         private int maxAttempts = 3;
-        private Duration retryBaseDelay = Duration.ofMillis(500);
-        private OrganizationsClient.Sleeper sleeper = Thread::sleep;
+        private Duration retryBaseDelay;
 
         private Builder() {
         }
@@ -665,8 +760,9 @@ public final class OrganizationAccounts implements AccountSource {
         }
 
         /**
-         * The Organizations endpoint (a VPC endpoint, an emulator). Default ({@code OCEAN_AWS_ORGANIZATIONS_ENDPOINT}):
-         * the endpoint of the role ARN's partition.
+         * The Organizations endpoint (a VPC endpoint, an emulator), over the SDK's own endpoint settings. Default
+         * ({@code OCEAN_AWS_ORGANIZATIONS_ENDPOINT}): the SDK's resolution ({@code AWS_ENDPOINT_URL_ORGANIZATIONS},
+         * {@code AWS_ENDPOINT_URL}, the profile's {@code services}, else the role ARN's partition's endpoint).
          */
         public Builder endpoint(URI endpoint) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -689,8 +785,8 @@ public final class OrganizationAccounts implements AccountSource {
         }
 
         /**
-         * A caller-owned SDK HTTP client (not closed by {@link OrganizationAccounts#close()}). Default: the SDK's synchronous HTTP client
-         * found on the class path, with a 5 s connect and 15 s read timeout.
+         * A caller-owned SDK HTTP client (not closed by {@link OrganizationAccounts#close()}). Default: the SDK's
+         * default synchronous HTTP client found on the class path.
          */
         public Builder httpClient(SdkHttpClient httpClient) {
             this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
@@ -705,18 +801,17 @@ public final class OrganizationAccounts implements AccountSource {
 
         /** Items per List* page, 1 to 20 (tests use small pages to exercise paging). */
         Builder pageSize(int pageSize) {
-            if (pageSize < 1 || pageSize > OrganizationsClient.MAX_PAGE_SIZE) {
+            if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
                 throw Validation.invalid("pageSize", "must be between 1 and 20", Integer.toString(pageSize));
             }
             this.pageSize = pageSize;
             return this;
         }
 
-        /** Retry policy of each Organizations call (tests shorten it). */
-        Builder retries(int maxAttempts, Duration baseDelay, OrganizationsClient.Sleeper sleeper) {
+        /** Attempts and backoff of each Organizations call (tests shorten the backoff). Default: the SDK's. */
+        Builder retries(int maxAttempts, Duration baseDelay) {
             this.maxAttempts = maxAttempts;
             this.retryBaseDelay = baseDelay;
-            this.sleeper = sleeper;
             return this;
         }
 

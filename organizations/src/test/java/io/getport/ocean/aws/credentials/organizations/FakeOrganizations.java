@@ -1,4 +1,6 @@
-package io.getport.ocean.aws.credentials.accounts;
+package io.getport.ocean.aws.credentials.organizations;
+
+import io.getport.ocean.aws.credentials.accounts.*;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
