@@ -352,7 +352,9 @@ final class CredentialsEndpoint implements AutoCloseable {
     private Response health() {
         BrokerHealth h = config.broker().health();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", h.status().name());
+        // Serving credentials with less than the margin left is degraded too, though the broker may not count it.
+        boolean underMargin = !shortLived.isEmpty();
+        body.put("status", h.status() == BrokerHealth.Status.UP && underMargin ? "DEGRADED" : h.status().name());
         body.put("identitySource", h.identity().source());
         body.put("region", h.identity().region().id());
         h.identity().basePrincipal().ifPresent(p -> body.put("basePrincipal", p));
