@@ -141,7 +141,8 @@ final class TokenFile {
                 throw new TokenFileException("Cannot create token file " + path + " with mode 0600: the file system"
                         + " has no POSIX permissions; put it on one that has them");
             }
-            Files.writeString(tmp, token + "\n", StandardCharsets.UTF_8);
+            // No trailing newline: botocore sends the file as is and refuses a header value with a line break.
+            Files.writeString(tmp, token, StandardCharsets.UTF_8);
             try {
                 // A hard link publishes the complete file atomically and fails if another process created it meanwhile.
                 Files.createLink(path, tmp);

@@ -117,7 +117,7 @@ class CommandsTest {
 
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(token).hasSize(43).matches("[A-Za-z0-9_-]{43}");
-        assertThat(Files.readString(file).strip()).isEqualTo(token);
+        assertThat(Files.readString(file)).isEqualTo(token);
         assertThat(TokenFile.loadOrCreate(file)).isEqualTo(token);
         assertThat(TokenFile.generate()).isNotEqualTo(token);
         try (var files = Files.list(file.getParent())) {
