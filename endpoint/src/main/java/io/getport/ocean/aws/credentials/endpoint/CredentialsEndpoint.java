@@ -297,7 +297,11 @@ final class CredentialsEndpoint implements AutoCloseable {
         AwsSessionCredentials c = (AwsSessionCredentials) credentials;
         Instant expiration = c.expirationTime().get();
         long now = config.clock().millis();
-        lastServed.put(account, now);
+        // Written at most once a minute per account: a map write per request contends under load.
+        Long seen = lastServed.get(account);
+        if (seen == null || now - seen > 60_000) {
+            lastServed.put(account, now);
+        }
         checkMargin(account, expiration, now);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("AccessKeyId", c.accessKeyId());
