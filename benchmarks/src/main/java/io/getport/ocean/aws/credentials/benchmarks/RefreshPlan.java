@@ -1,9 +1,11 @@
 package io.getport.ocean.aws.credentials.benchmarks;
 
+import io.getport.ocean.aws.credentials.internal.RefreshWindows;
+
 /**
- * The refresh schedule of issue 13, "phases assigned once and kept", as the model computes it. <b>The one place</b> the
- * model takes its planned refresh time from: when the engine exposes its own static pure function, make
- * {@link #plannedRefreshMillis} call it (and delete the formula here), so the model and the engine cannot drift.
+ * The refresh schedule of issue 13, "phases assigned once and kept", as the model computes it: <b>the one place</b> the
+ * model takes its planned refresh time from, and it calls the engine's own pure function
+ * ({@code RefreshWindows.plannedRefreshMillis}), so the model and the engine cannot drift.
  *
  * <p>With credential lifetime {@code L}, mandatory window {@code M} and outage buffer {@code B}, the period is
  * {@code P = L - B - M}. Each account has a phase {@code phi} in {@code [0, P)} from a salted hash of its ID, fixed
@@ -29,27 +31,16 @@ final class RefreshPlan {
      */
     static long plannedRefreshMillis(String accountId, long issuedMillis, long lifetimeMillis, long bufferMillis,
             long mandatoryMillis) {
-        long period = lifetimeMillis - bufferMillis - mandatoryMillis;
-        if (period <= 0) {
+        if (lifetimeMillis - bufferMillis - mandatoryMillis <= 0) {
             throw new IllegalArgumentException("lifetime must exceed buffer + mandatory window, was " + lifetimeMillis
                     + " <= " + bufferMillis + " + " + mandatoryMillis);
         }
-        long phase = Math.floorMod(hash(accountId), period);
-        long latest = issuedMillis + period;
-        return latest - Math.floorMod(latest - phase, period);
+        return RefreshWindows.plannedRefreshMillis(hash(accountId), issuedMillis, issuedMillis + lifetimeMillis,
+                bufferMillis, mandatoryMillis);
     }
 
-    /** A salted 64-bit hash of the account ID (FNV-1a, then the SplitMix64 finaliser). */
+    /** The account's phase hash, as the engine computes it (with the model's fixed salt). */
     static long hash(String accountId) {
-        long h = 0xcbf29ce484222325L ^ SALT;
-        for (int i = 0; i < accountId.length(); i++) {
-            h ^= accountId.charAt(i);
-            h *= 0x100000001b3L;
-        }
-        h ^= h >>> 30;
-        h *= 0xbf58476d1ce4e5b9L;
-        h ^= h >>> 27;
-        h *= 0x94d049bb133111ebL;
-        return h ^ (h >>> 31);
+        return RefreshWindows.phaseHash(accountId, SALT);
     }
 }

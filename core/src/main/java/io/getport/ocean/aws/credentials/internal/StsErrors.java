@@ -2,9 +2,7 @@ package io.getport.ocean.aws.credentials.internal;
 
 import io.getport.ocean.aws.credentials.ReadRoleException;
 import io.getport.ocean.aws.credentials.ReadRoleException.Reason;
-import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -68,8 +66,7 @@ public final class StsErrors {
         if (e instanceof ReadRoleException) {
             return ((ReadRoleException) e).retryable();
         }
-        if (e instanceof CallNotPermittedException || e instanceof BulkheadFullException
-                || e instanceof RequestNotPermitted) {
+        if (e instanceof CallNotPermittedException) {
             return true;
         }
         if (e instanceof AwsServiceException) {
@@ -168,8 +165,7 @@ public final class StsErrors {
     /** Whether the retry layer should try again at once: recoverable, but not a protection that already said no. */
     public static boolean retryable(Throwable t) {
         Throwable e = unwrap(t);
-        return recoverable(e) && !(e instanceof CallNotPermittedException) && !(e instanceof BulkheadFullException)
-                && !(e instanceof RequestNotPermitted) && !(e instanceof ReadRoleException);
+        return recoverable(e) && !(e instanceof CallNotPermittedException) && !(e instanceof ReadRoleException);
     }
 
     /** Whether {@code t} is STS throttling the caller (Throttling, RequestLimitExceeded, HTTP 429, ...). */
@@ -255,8 +251,7 @@ public final class StsErrors {
         }
         if (!(e instanceof software.amazon.awssdk.core.exception.SdkException) && !(e instanceof java.io.IOException)
                 && !(e instanceof java.util.concurrent.TimeoutException)
-                && !(e instanceof CallNotPermittedException) && !(e instanceof BulkheadFullException)
-                && !(e instanceof RequestNotPermitted)) {
+                && !(e instanceof CallNotPermittedException)) {
             // An Error (OutOfMemoryError, StackOverflowError) or an unexpected exception in this process: STS said
             // nothing of the kind.
             return ReadRoleException.of(Reason.INTERNAL_ERROR, accountId, roleArn, e.getClass().getSimpleName(),
@@ -295,12 +290,6 @@ public final class StsErrors {
                     "STS is unavailable: recent calls kept failing, so the circuit breaker is open and calls are"
                             + " paused (OCEAN_AWS_CIRCUIT_OPEN_DURATION); " + roleArn + " is refreshed when the circuit"
                             + " half-opens. Cached credentials are served until their mandatory refresh window.", null);
-        }
-        if (e instanceof BulkheadFullException || e instanceof RequestNotPermitted) {
-            return ReadRoleException.of(Reason.STS_UNAVAILABLE, accountId, roleArn, "LocalLimit",
-                    "Too many STS calls are waiting: the local rate limit (OCEAN_AWS_STS_RATE_LIMIT) or concurrency cap"
-                            + " (OCEAN_AWS_STS_MAX_CONCURRENCY) did not admit the call for " + roleArn
-                            + " within the refresh timeout.", null);
         }
         if (recoverable(e)) {
             return ReadRoleException.of(Reason.STS_UNAVAILABLE, accountId, roleArn, code != null ? code

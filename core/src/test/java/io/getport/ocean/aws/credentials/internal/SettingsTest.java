@@ -32,8 +32,8 @@ class SettingsTest {
         assertThat(s.identitySource).isEqualTo("auto");
         assertThat(s.readOnlySessionPolicy).isTrue();
         assertThat(s.mandatoryWindow).isEqualTo(Duration.ofMinutes(1));
-        assertThat(s.stsRateLimit).isEqualTo(50);
-        assertThat(s.stsMaxConcurrency).isEqualTo(8);
+        assertThat(s.stsRateLimit).isEqualTo(500);
+        assertThat(s.stsMaxConcurrency).isEqualTo(10);
     }
 
     @Test

@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.getport.ocean.aws.credentials.ReadRoleException;
 import io.getport.ocean.aws.credentials.ReadRoleException.Reason;
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import java.net.ConnectException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -80,13 +76,9 @@ class StsErrorsTest {
     void retryable_protectionsThatSaidNo_falseButRecoverable() {
         CallNotPermittedException open = CallNotPermittedException
                 .createCallNotPermittedException(CircuitBreaker.ofDefaults("t"));
-        BulkheadFullException full = BulkheadFullException.createBulkheadFullException(Bulkhead.ofDefaults("t"));
-        RequestNotPermitted limited = RequestNotPermitted.createRequestNotPermitted(RateLimiter.ofDefaults("t"));
 
-        for (Throwable t : new Throwable[] {open, full, limited}) {
-            assertThat(StsErrors.recoverable(t)).as(t.getClass().getSimpleName()).isTrue();
-            assertThat(StsErrors.retryable(t)).as(t.getClass().getSimpleName()).isFalse();
-        }
+        assertThat(StsErrors.recoverable(open)).isTrue();
+        assertThat(StsErrors.retryable(open)).isFalse();
     }
 
     @ParameterizedTest(name = "{1} ({0})")
@@ -217,15 +209,6 @@ class StsErrorsTest {
         assertThat(r.errorCode()).contains("CircuitOpen");
         assertThat(r.getMessage()).contains("STS is unavailable", "circuit breaker", ROLE,
                 "OCEAN_AWS_CIRCUIT_OPEN_DURATION");
-    }
-
-    @Test
-    void toReadRoleException_localLimits_nameTheSettings() {
-        ReadRoleException r = StsErrors.toReadRoleException(
-                RequestNotPermitted.createRequestNotPermitted(RateLimiter.ofDefaults("t")), ACCOUNT, ROLE, null, false);
-
-        assertThat(r.reason()).isEqualTo(Reason.STS_UNAVAILABLE);
-        assertThat(r.getMessage()).contains("OCEAN_AWS_STS_RATE_LIMIT", "OCEAN_AWS_STS_MAX_CONCURRENCY");
     }
 
     @Test

@@ -130,17 +130,6 @@ class RefreshStressTest {
                 try {
                     f.get(Integer.getInteger("stress.wait", 300), TimeUnit.SECONDS);
                 } catch (TimeoutException e) {
-                    try {
-                        java.lang.reflect.Method m = ReadRoleBroker.class.getDeclaredMethod("core");
-                        m.setAccessible(true);
-                        io.getport.ocean.aws.credentials.internal.StsGateway g =
-                                ((io.getport.ocean.aws.credentials.internal.BrokerCore) m.invoke(broker)).gateway();
-                        System.err.println("DIAG queue=" + g.queue().queued() + " running=" + g.queue().running()
-                                + " rate=" + g.queue().currentRate() + " cb=" + g.circuitBreaker().getState()
-                                + " dispatched=" + g.queue().dispatched());
-                    } catch (ReflectiveOperationException x) {
-                        throw new IllegalStateException(x);
-                    }
                     throw new AssertionError("a caller did not finish: deadlock or lost wake-up\n" + threadDump(), e);
                 }
             }

@@ -7,7 +7,6 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Which parts of the AWS SDK (and of SLF4J) main code may use: the SDK's public API only, never a class that carries
@@ -38,27 +37,6 @@ public final class SdkApiRules {
     private static final List<String> ALLOWED_UTILS = List.of(
             "software.amazon.awssdk.utils.SdkAutoCloseable",
             "software.amazon.awssdk.utils.builder.");
-
-    /**
-     * PENDING, to delete once the branch that moves them to Jackson is merged: the classes that still parse JSON with
-     * the SDK's internal jsoncore. Nothing else may be added here.
-     */
-    static final Set<String> PENDING_JACKSON_MIGRATION = Set.of(
-            "io.getport.ocean.aws.credentials.spi.support.ContainerCredentialsJson",
-            "io.getport.ocean.aws.credentials.ecs.TaskMetadata",
-            "io.getport.ocean.aws.credentials.ec2.InstanceIdentity",
-            "io.getport.ocean.aws.credentials.ec2.InstanceProfileCredentials",
-            "io.getport.ocean.aws.credentials.eks.JwtClaims");
-
-    private static final DescribedPredicate<JavaClass> PENDING =
-            new DescribedPredicate<>("pending the Jackson migration") {
-                @Override
-                public boolean test(JavaClass c) {
-                    String top = c.getName().contains("$") ? c.getName().substring(0, c.getName().indexOf('$'))
-                            : c.getName();
-                    return PENDING_JACKSON_MIGRATION.contains(top);
-                }
-            };
 
     private SdkApiRules() {
     }
@@ -91,7 +69,6 @@ public final class SdkApiRules {
 
     @ArchTest
     static final ArchRule mainCode_always_onlyTheSdksPublicApi = noClasses()
-            .that(DescribedPredicate.not(PENDING))
             .should().dependOnClassesThat(SDK_NON_PUBLIC_API)
             .because("SDK-internal classes carry no compatibility promise: an application's SDK version in the declared"
                     + " range must work (docs/COMPATIBILITY.md)");

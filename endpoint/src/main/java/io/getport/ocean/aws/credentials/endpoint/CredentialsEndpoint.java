@@ -390,21 +390,17 @@ final class CredentialsEndpoint implements AutoCloseable {
     }
 
     /**
-     * Touches every account served in the last 6 hours whose credentials are within the refresh window, so the
-     * broker's planned refresh (20 to 16 minutes before expiry) starts even when no client asks at that time. Makes
-     * no STS call itself; a refresh it triggers runs on the broker's threads. Runs every keeper interval.
+     * Touches every account served in the last 6 hours, so the broker's planned refresh (at the account's own phase,
+     * at least the outage buffer plus the mandatory window before expiry) starts even when no client asks at that
+     * time. A touch of warm credentials is a cache read; it makes no STS call itself, and a refresh it triggers runs on
+     * the broker's threads. Runs every keeper interval.
      */
     void keepFresh() {
         long now = config.clock().millis();
-        long window = EndpointBroker.WINDOW.toMillis() + 60_000;
         lastServed.entrySet().removeIf(e -> now - e.getValue() > SEEN_FOR_MILLIS);
         for (String account : lastServed.keySet()) {
             try {
-                AwsReadSession session = config.broker().forAccount(account);
-                Instant expiry = session.expiration().orElse(null);
-                if (expiry != null && expiry.toEpochMilli() - now <= window) {
-                    session.credentialsProvider().resolveCredentials();
-                }
+                config.broker().forAccount(account).credentialsProvider().resolveCredentials();
             } catch (RuntimeException e) {
                 LOG.debug("Keeper: account {} not refreshed now: {}", account, e.getClass().getSimpleName());
             }

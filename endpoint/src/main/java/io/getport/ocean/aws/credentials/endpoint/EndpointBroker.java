@@ -13,23 +13,23 @@ import org.slf4j.LoggerFactory;
  * {@link #MARGIN} of validity in what is served.
  *
  * <p>Why: botocore and the SDKs refresh container and process credentials about 15 minutes before they expire, and
- * on every call once inside that window. So the endpoint refreshes earlier: an advisory window of {@link #WINDOW}
- * with a jitter of {@value #JITTER} puts each account's planned refresh between 20 and 16 minutes before expiry,
- * and {@link CredentialsEndpoint}'s keeper touches every served account often enough to start it there. This needs a
- * session of at least {@link #MIN_SESSION}; with a shorter one (or an explicit {@code OCEAN_AWS_ADVISORY_WINDOW},
- * which wins) the library's own refresh plan is used and the endpoint says so in its log and health.
+ * on every call once inside that window. So the endpoint asks the broker for an outage buffer of {@link #BUFFER}:
+ * every account's planned refresh (spread by its phase, see {@code ReadRoleBroker.Builder#outageBuffer}) is then at
+ * least {@code BUFFER + mandatory window} (20 minutes by default) before expiry, and {@link CredentialsEndpoint}'s
+ * keeper touches every served account often enough to start it there. The broker caps a buffer at half the session
+ * ({@code (L - M) / 2}), so this needs a session of at least {@link #MIN_SESSION}; with a shorter one (or an explicit
+ * {@code OCEAN_AWS_OUTAGE_BUFFER} or {@code OCEAN_AWS_ADVISORY_WINDOW}, which win) the library's own refresh plan is
+ * used and the endpoint says so in its log and health.
  */
 final class EndpointBroker {
     private static final Logger LOG = LoggerFactory.getLogger(EndpointBroker.class);
 
     /** What every served credential keeps before expiry whenever the session duration allows it. */
     static final Duration MARGIN = Duration.ofMinutes(15);
-    /** The advisory refresh window the endpoint asks the broker for. */
-    static final Duration WINDOW = Duration.ofMinutes(20);
-    /** The jitter with {@link #WINDOW}: refresh starts 20 to 16 minutes before expiry. */
-    static final double JITTER = 0.2;
-    /** The shortest session for which {@link #WINDOW} is used (a shorter one would be refreshed most of its life). */
-    static final Duration MIN_SESSION = Duration.ofMinutes(30);
+    /** The outage buffer the endpoint asks the broker for: with the 1-minute mandatory window, 20 minutes. */
+    static final Duration BUFFER = Duration.ofMinutes(19);
+    /** The shortest session for which {@link #BUFFER} is kept whole (the broker caps it at {@code (L - M) / 2}). */
+    static final Duration MIN_SESSION = Duration.ofMinutes(40);
 
     private EndpointBroker() {
     }
@@ -44,17 +44,17 @@ final class EndpointBroker {
      * @param customizer applied to the builder before the refresh plan (tests inject a clock or an executor)
      */
     static Built build(RuntimeEnvironment environment, UnaryOperator<ReadRoleBroker.Builder> customizer) {
-        boolean explicitWindow = environment.setting("OCEAN_AWS_ADVISORY_WINDOW", "ocean.aws.advisoryWindow")
-                .isPresent();
-        if (explicitWindow) {
+        boolean explicitPlan = environment.setting("OCEAN_AWS_OUTAGE_BUFFER", "ocean.aws.outageBuffer").isPresent()
+                || environment.setting("OCEAN_AWS_ADVISORY_WINDOW", "ocean.aws.advisoryWindow").isPresent();
+        if (explicitPlan) {
             ReadRoleBroker broker = customizer.apply(ReadRoleBroker.builder().environment(environment)).build();
-            LOG.info("OCEAN_AWS_ADVISORY_WINDOW is set, so the endpoint uses it instead of its own refresh plan"
-                    + " (a {} min window, refresh 20 to 16 min before expiry); credentials served with less than {}"
-                    + " min left are reported", WINDOW.toMinutes(), MARGIN.toMinutes());
+            LOG.info("OCEAN_AWS_OUTAGE_BUFFER or OCEAN_AWS_ADVISORY_WINDOW is set, so the endpoint uses it instead of"
+                    + " its own refresh plan (a {} min outage buffer); credentials served with less than {} min left"
+                    + " are reported", BUFFER.toMinutes(), MARGIN.toMinutes());
             return new Built(broker, broker.sessionDuration().compareTo(MIN_SESSION) >= 0);
         }
         ReadRoleBroker broker = customizer.apply(ReadRoleBroker.builder().environment(environment))
-                .advisoryWindow(WINDOW).refreshJitter(JITTER).build();
+                .outageBuffer(BUFFER).build();
         Duration session = broker.sessionDuration();
         if (session.compareTo(MIN_SESSION) >= 0) {
             return new Built(broker, true);

@@ -3,7 +3,7 @@ package io.getport.ocean.aws.credentials.endpoint;
 import io.getport.ocean.aws.credentials.ReadRoleBroker;
 import io.getport.ocean.aws.credentials.ReadRoleException;
 import io.getport.ocean.aws.credentials.accounts.AccountTarget;
-import io.getport.ocean.aws.credentials.accounts.OrganizationAccounts;
+import io.getport.ocean.aws.credentials.organizations.OrganizationAccounts;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
