@@ -1,5 +1,7 @@
 package io.getport.ocean.aws.credentials.benchmarks;
 
+import io.getport.ocean.aws.credentials.internal.RefreshWindows;
+
 import java.util.SplittableRandom;
 
 /**
@@ -21,14 +23,16 @@ final class RefreshScheduleModel {
          * window; a new random draw after every refresh.
          */
         LEGACY_JITTER("legacy: advisory window 15 min, start jittered by up to jitter × window"),
-        /** Issue 13: phases assigned once and kept ({@link RefreshPlan}). */
-        PHASES("phases: latest t <= issue + P with t = phi (mod P), P = L - buffer - mandatory"),
         /**
-         * What-if: the same rule with the phase taken in creation order from a low-discrepancy sequence
-         * ({@code phi_k = frac(k × 0.618...) × P} for the k-th account the broker creates) instead of a hash, so
-         * phases are evenly spaced whatever the number of accounts.
+         * Issue 13 as the engine does it ({@link RefreshPlan}): phases assigned once, in creation order, from a
+         * golden-ratio sequence, and kept.
          */
-        PHASES_GOLDEN("what-if: phases in creation order, golden-ratio sequence instead of a hash");
+        PHASES("phases: latest t <= issue + P with t = phi (mod Q), phi_k = frac(k x 0.618...) of Q"),
+        /**
+         * The first design, for comparison: the same rule with the phase from a hash of the account ID (random, so
+         * some seconds get several times their share).
+         */
+        PHASES_HASH("first design: phases from a hash of the account ID");
 
         final String label;
 
@@ -42,10 +46,10 @@ final class RefreshScheduleModel {
                     return LEGACY_JITTER;
                 case "phases":
                     return PHASES;
-                case "phases-golden":
-                    return PHASES_GOLDEN;
+                case "phases-hash":
+                    return PHASES_HASH;
                 default:
-                    throw new IllegalArgumentException("option --policy must be legacy, phases or phases-golden, was "
+                    throw new IllegalArgumentException("option --policy must be legacy, phases or phases-hash, was "
                             + name);
             }
         }
@@ -91,13 +95,11 @@ final class RefreshScheduleModel {
                 long issuedMs = t * 1000;
                 long refreshAtMs;
                 if (policy == Policy.PHASES) {
-                    refreshAtMs = RefreshPlan.plannedRefreshMillis(id, issuedMs, lifetimeMs, bufferMs, mandatoryMs);
-                } else if (policy == Policy.PHASES_GOLDEN) {
-                    long period = lifetimeMs - bufferMs - mandatoryMs;
-                    double golden = (Math.sqrt(5) - 1) / 2;
-                    long phi = (long) (((creationRank(i, s.accounts(), interval) * golden) % 1.0) * period);
-                    long latest = issuedMs + period;
-                    refreshAtMs = latest - Math.floorMod(latest - phi, period);
+                    refreshAtMs = RefreshPlan.plannedRefreshMillis(creationRank(i, s.accounts(), interval), issuedMs,
+                            lifetimeMs, bufferMs, mandatoryMs);
+                } else if (policy == Policy.PHASES_HASH) {
+                    refreshAtMs = RefreshWindows.plannedRefreshMillis(RefreshWindows.phaseHash(id, RefreshPlan.SALT),
+                            issuedMs, issuedMs + lifetimeMs, bufferMs, mandatoryMs);
                 } else {
                     long expiresMs = issuedMs + lifetimeMs;
                     long start = expiresMs - legacyWindowMs;

@@ -67,6 +67,8 @@ public final class AccountCredentials implements AwsCredentialsProvider {
     private final String roleArn;
     private final BrokerCore core;
     private final Clock clock;
+    /** This account's refresh phase, assigned once (see {@link RefreshWindows#phase}). */
+    private final long phase;
     private volatile Snapshot snapshot = Snapshot.EMPTY;
     /** The refresh in flight, or null. */
     private volatile Refresh inFlight;
@@ -84,6 +86,7 @@ public final class AccountCredentials implements AwsCredentialsProvider {
         this.roleArn = roleArn;
         this.core = core;
         this.clock = core.clock();
+        this.phase = core.nextPhase();
     }
 
     public String accountId() {
@@ -407,7 +410,7 @@ public final class AccountCredentials implements AwsCredentialsProvider {
         long expires = issued.credentials.expirationTime().orElseThrow().toEpochMilli();
         RefreshWindows windows = core.windows();
         long mandatoryAt = expires - windows.mandatoryMillis();
-        long refreshAt = windows.plannedRefresh(core.phaseHash(roleArn), now, expires);
+        long refreshAt = windows.plannedRefresh(phase, now, expires);
         return new Snapshot(issued.credentials, issued.assumedRoleArn, refreshAt, mandatoryAt, expires, null, 0, 0,
                 0);
     }

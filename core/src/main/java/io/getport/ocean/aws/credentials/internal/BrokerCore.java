@@ -5,6 +5,8 @@ import io.getport.ocean.aws.credentials.ReadRoleException.Reason;
 import io.getport.ocean.aws.credentials.spi.WebIdentity;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 
@@ -34,14 +36,16 @@ public final class BrokerCore implements AutoCloseable {
     private volatile boolean closed;
     private volatile Registry registry = holder -> holder;
     /** Salts the accounts' refresh phases, so that replicas of a service refresh at different times. */
-    private final long phaseSalt = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+    private final long phaseSalt = ThreadLocalRandom.current().nextLong();
+    /** Counts the accounts this broker created: each gets the next phase of an evenly spread sequence. */
+    private final AtomicLong phaseSequence = new AtomicLong();
 
     public BrokerCore(Settings settings, ResolvedIdentity identity, Events events) {
         this.settings = settings;
         this.identity = identity;
         this.events = events;
         this.windows = new RefreshWindows(settings.advisoryWindow, settings.outageBuffer, settings.mandatoryWindow,
-                settings.refreshJitter);
+                settings.refreshJitter, settings.sessionDuration);
         this.gateway = new StsGateway(settings, identity.baseIdentity().credentialsProvider(), identity.region(),
                 identity.baseIdentity().roleSession(), events, component(identity));
         this.directWebIdentity = identity.baseIdentity().directWebIdentity().orElse(null);
@@ -73,9 +77,9 @@ public final class BrokerCore implements AutoCloseable {
         }
     }
 
-    /** The phase hash of an account (or role ARN) for this broker: see {@link RefreshWindows#phaseHash}. */
-    long phaseHash(String key) {
-        return RefreshWindows.phaseHash(key, phaseSalt);
+    /** The refresh phase of the next account this broker creates: see {@link RefreshWindows#phase}. */
+    long nextPhase() {
+        return RefreshWindows.phase(phaseSequence.getAndIncrement(), phaseSalt);
     }
 
     public void registry(Registry registry) {
