@@ -449,12 +449,9 @@ public final class AccountCredentials implements AwsCredentialsProvider {
         events.refreshFailure(accountId, failure);
     }
 
+    /** The delay before retrying after {@code failures} failed refreshes (twice the base after the first). */
     private long backoffMillis(int failures) {
-        Settings s = core.settings();
-        long base = s.retryBaseDelay.toMillis();
-        long cap = s.retryMaxDelay.toMillis();
-        long ceiling = Math.min(cap, base << Math.min(20, failures));
-        return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+        return core.backoff().delayMillis(failures + 1);
     }
 
     /**

@@ -24,6 +24,7 @@ public final class BrokerCore implements AutoCloseable {
     }
 
     private final Settings settings;
+    private final Backoff backoff;
     private final RefreshWindows windows;
     private final StsGateway gateway;
     private final Events events;
@@ -42,6 +43,7 @@ public final class BrokerCore implements AutoCloseable {
 
     public BrokerCore(Settings settings, ResolvedIdentity identity, Events events) {
         this.settings = settings;
+        this.backoff = Backoff.exponential(settings.retryBaseDelay, settings.retryMaxDelay);
         this.identity = identity;
         this.events = events;
         this.windows = new RefreshWindows(settings.advisoryWindow, settings.outageBuffer, settings.mandatoryWindow,
@@ -84,6 +86,11 @@ public final class BrokerCore implements AutoCloseable {
 
     public void registry(Registry registry) {
         this.registry = registry;
+    }
+
+    /** The backoff of an account's refresh after a failure (the same settings as the STS retries). */
+    Backoff backoff() {
+        return backoff;
     }
 
     public Settings settings() {

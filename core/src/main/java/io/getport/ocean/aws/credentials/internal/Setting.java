@@ -32,7 +32,7 @@ public enum Setting {
             "none"),
     ALLOWED_ACCOUNTS("allowedAccounts", "OCEAN_AWS_ALLOWED_ACCOUNTS", "ocean.aws.allowedAccounts", "any"),
     ADVISORY_WINDOW("advisoryWindow", "OCEAN_AWS_ADVISORY_WINDOW", "ocean.aws.advisoryWindow",
-            "by lifetime: <20 min: 5 min, 20-90 min: 15 min, >=90 min: 60 min"),
+            "unset: the outage buffer plus the mandatory window (11 min for 1-hour credentials)"),
     MANDATORY_WINDOW("mandatoryWindow", "OCEAN_AWS_MANDATORY_WINDOW", "ocean.aws.mandatoryWindow", "60s"),
     OUTAGE_BUFFER("outageBuffer", "OCEAN_AWS_OUTAGE_BUFFER", "ocean.aws.outageBuffer",
             "by lifetime: lifetime / 6, between 1 min and 60 min (10 min for 1-hour credentials)"),
@@ -93,6 +93,33 @@ public enum Setting {
 
     public String defaultDescription() {
         return defaultDescription;
+    }
+
+    /**
+     * The default of a duration setting, parsed from {@link #defaultDescription()}: the one place the default is
+     * written (the settings, the builder and the documentation all take it from here).
+     *
+     * @throws IllegalStateException when this setting's default is not a duration
+     */
+    public Duration defaultDuration() {
+        try {
+            return parseDuration(this, label(), defaultDescription);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(name() + " has no duration default: " + defaultDescription, e);
+        }
+    }
+
+    /**
+     * The default of a whole-number setting, parsed from {@link #defaultDescription()}.
+     *
+     * @throws IllegalStateException when this setting's default is not a whole number
+     */
+    public long defaultLong() {
+        try {
+            return Long.parseLong(defaultDescription);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(name() + " has no whole-number default: " + defaultDescription, e);
+        }
     }
 
     /** How a message refers to this setting: {@code OCEAN_AWS_X (ocean.aws.x, builder y)}. */

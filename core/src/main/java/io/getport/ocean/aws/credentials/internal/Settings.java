@@ -24,8 +24,8 @@ import software.amazon.awssdk.services.sts.StsClient;
  * <p>Precedence for every value: builder call, then system property, then environment variable, then default.
  */
 public final class Settings {
-    public static final String DEFAULT_ROLE_NAME = "PortOceanReadRole";
-    public static final Duration DEFAULT_SESSION_DURATION = Duration.ofHours(1);
+    public static final String DEFAULT_ROLE_NAME = Setting.READ_ROLE_NAME.defaultDescription();
+    public static final Duration DEFAULT_SESSION_DURATION = Setting.SESSION_DURATION.defaultDuration();
     public static final String READ_ONLY_POLICY_NAME = "ReadOnlyAccess";
     public static final int MAX_POLICY_ARNS = 10;
 
@@ -82,7 +82,8 @@ public final class Settings {
         this.clock = d.clock != null ? d.clock : Clock.systemUTC();
         this.baseCredentials = d.baseCredentials;
         this.identitySource = identitySource(label(d.identitySource, Setting.IDENTITY_SOURCE),
-                pick(d.identitySource, Setting.IDENTITY_SOURCE, env).orElse("auto"));
+                pick(d.identitySource, Setting.IDENTITY_SOURCE, env)
+                        .orElse(Setting.IDENTITY_SOURCE.defaultDescription()));
         this.explicitRegion = d.region != null ? Region.of(Validation.region("region", d.region.id()))
                 : Setting.STS_REGION.read(env).map(t -> Region.of(Validation.region(Setting.STS_REGION.label(), t)))
                         .orElse(null);
@@ -96,7 +97,7 @@ public final class Settings {
         this.roleName = Validation.roleName(label(d.roleName, Setting.READ_ROLE_NAME),
                 pick(d.roleName, Setting.READ_ROLE_NAME, env).orElse(DEFAULT_ROLE_NAME));
         this.rolePath = Validation.rolePath(label(d.rolePath, Setting.READ_ROLE_PATH),
-                pick(d.rolePath, Setting.READ_ROLE_PATH, env).orElse("/"));
+                pick(d.rolePath, Setting.READ_ROLE_PATH, env).orElse(Setting.READ_ROLE_PATH.defaultDescription()));
         Optional<String> ext = pick(d.externalId, Setting.EXTERNAL_ID, env);
         this.externalId = ext.isPresent() ? Validation.externalId(label(d.externalId, Setting.EXTERNAL_ID), ext.get())
                 : null;
@@ -163,29 +164,28 @@ public final class Settings {
         this.allowedAccounts = Collections.unmodifiableSet(allowedSet);
 
         this.advisoryWindow = duration(d.advisoryWindow, Setting.ADVISORY_WINDOW, env, null);
-        this.mandatoryWindow = duration(d.mandatoryWindow, Setting.MANDATORY_WINDOW, env, Duration.ofMinutes(1));
+        this.mandatoryWindow = duration(d.mandatoryWindow, Setting.MANDATORY_WINDOW, env);
         this.refreshJitter = d.refreshJitter != null ? d.refreshJitter : 0.5;
         if (refreshJitter < 0 || refreshJitter > 1) {
             throw Validation.invalid("refreshJitter", "must be between 0 and 1", Double.toString(refreshJitter));
         }
         this.outageBuffer = duration(d.outageBuffer, Setting.OUTAGE_BUFFER, env, null);
-        this.queueTimeout = duration(d.queueTimeout, Setting.QUEUE_TIMEOUT, env, Duration.ofMinutes(5));
-        this.refreshTimeout = duration(d.refreshTimeout, Setting.REFRESH_TIMEOUT, env, Duration.ofSeconds(15));
-        this.stsCallTimeout = duration(d.stsCallTimeout, Setting.STS_CALL_TIMEOUT, env, Duration.ofSeconds(5));
-        this.failureCacheTime = duration(d.failureCacheTime, Setting.FAILURE_CACHE_TIME, env, Duration.ofSeconds(60));
-        this.retryMaxAttempts = number(d.retryMaxAttempts, Setting.RETRY_MAX_ATTEMPTS, env, 3);
-        this.retryBaseDelay = duration(d.retryBaseDelay, Setting.RETRY_BASE_DELAY, env, Duration.ofMillis(200));
-        this.retryMaxDelay = duration(d.retryMaxDelay, Setting.RETRY_MAX_DELAY, env, Duration.ofSeconds(20));
-        this.stsRateLimit = number(d.stsRateLimit, Setting.STS_RATE_LIMIT, env, 500);
-        this.stsMaxConcurrency = number(d.stsMaxConcurrency, Setting.STS_MAX_CONCURRENCY, env, 10);
-        this.circuitFailureRate = number(d.circuitFailureRate, Setting.CIRCUIT_FAILURE_RATE, env, 50);
-        this.circuitOpenDuration = duration(d.circuitOpenDuration, Setting.CIRCUIT_OPEN_DURATION, env,
-                Duration.ofSeconds(30));
+        this.queueTimeout = duration(d.queueTimeout, Setting.QUEUE_TIMEOUT, env);
+        this.refreshTimeout = duration(d.refreshTimeout, Setting.REFRESH_TIMEOUT, env);
+        this.stsCallTimeout = duration(d.stsCallTimeout, Setting.STS_CALL_TIMEOUT, env);
+        this.failureCacheTime = duration(d.failureCacheTime, Setting.FAILURE_CACHE_TIME, env);
+        this.retryMaxAttempts = number(d.retryMaxAttempts, Setting.RETRY_MAX_ATTEMPTS, env);
+        this.retryBaseDelay = duration(d.retryBaseDelay, Setting.RETRY_BASE_DELAY, env);
+        this.retryMaxDelay = duration(d.retryMaxDelay, Setting.RETRY_MAX_DELAY, env);
+        this.stsRateLimit = number(d.stsRateLimit, Setting.STS_RATE_LIMIT, env);
+        this.stsMaxConcurrency = number(d.stsMaxConcurrency, Setting.STS_MAX_CONCURRENCY, env);
+        this.circuitFailureRate = number(d.circuitFailureRate, Setting.CIRCUIT_FAILURE_RATE, env);
+        this.circuitOpenDuration = duration(d.circuitOpenDuration, Setting.CIRCUIT_OPEN_DURATION, env);
         this.cacheMaximumAccounts = d.cacheMaximumAccounts != null
                 ? Setting.CACHE_MAX_ACCOUNTS.checkNumber(Setting.CACHE_MAX_ACCOUNTS.builderMethod(),
                         d.cacheMaximumAccounts)
-                : Setting.CACHE_MAX_ACCOUNTS.readLong(env).orElse(50_000L);
-        this.cacheIdleTime = duration(d.cacheIdleTime, Setting.CACHE_IDLE_TIME, env, Duration.ofHours(6));
+                : Setting.CACHE_MAX_ACCOUNTS.readLong(env).orElse(Setting.CACHE_MAX_ACCOUNTS.defaultLong());
+        this.cacheIdleTime = duration(d.cacheIdleTime, Setting.CACHE_IDLE_TIME, env);
         this.executor = d.executor;
         this.listeners = d.listeners == null ? List.of() : List.copyOf(d.listeners);
     }
@@ -210,6 +210,11 @@ public final class Settings {
     }
 
     /** A duration setting: the builder's value or the environment's, within the setting's documented range. */
+    private static Duration duration(Duration explicit, Setting setting, RuntimeEnvironment env) {
+        return duration(explicit, setting, env, setting.defaultDuration());
+    }
+
+    /** The same with a default that depends on other settings ({@code null}: computed later). */
     private static Duration duration(Duration explicit, Setting setting, RuntimeEnvironment env, Duration dflt) {
         if (explicit != null) {
             return setting.checkDuration(setting.builderMethod(), explicit);
@@ -218,11 +223,11 @@ public final class Settings {
     }
 
     /** A whole-number setting: the builder's value or the environment's, within the setting's documented range. */
-    private static int number(Integer explicit, Setting setting, RuntimeEnvironment env, int dflt) {
+    private static int number(Integer explicit, Setting setting, RuntimeEnvironment env) {
         if (explicit != null) {
             return (int) setting.checkNumber(setting.builderMethod(), explicit);
         }
-        return setting.readInt(env).orElse(dflt);
+        return setting.readInt(env).orElse((int) setting.defaultLong());
     }
 
     /** The identity source: {@code auto}, {@code environment} or a source id such as {@code eks-irsa}. */

@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.sts.model.Tag;
 /**
  * Every STS call the broker makes, behind one set of protections: the {@link StsQueue} (one FIFO queue for all
  * accounts, an {@link AdaptiveRate} and a concurrency cap), a Resilience4j {@link CircuitBreaker} on STS as a whole
- * (outages only), and one retry layer (exponential backoff with full jitter; a retry goes back to the front of the
+ * (outages only), and one retry layer (exponential backoff with equal jitter, see {@link Backoff}; a retry goes back to the front of the
  * queue). The SDK client's own retries are off, so retries happen in this one layer, and its
  * {@code apiCallTimeout} bounds every real STS call ({@code stsCallTimeout}).
  *
@@ -62,6 +62,7 @@ public final class StsGateway implements AutoCloseable {
     /** How many times one call may be throttled before its failure is reported (outages count separately). */
     public static final int MAX_THROTTLED_ATTEMPTS = 10;
     private final Settings settings;
+    private final Backoff backoff;
     private final StsClient sts;
     private final boolean ownsClient;
     private final AwsCredentialsProvider baseCredentials;
@@ -112,6 +113,7 @@ public final class StsGateway implements AutoCloseable {
     public StsGateway(Settings settings, AwsCredentialsProvider baseCredentials, Region region, boolean roleSession,
             Events events, String baseComponent) {
         this.settings = settings;
+        this.backoff = Backoff.exponential(settings.retryBaseDelay, settings.retryMaxDelay);
         this.events = events;
         this.baseComponent = baseComponent;
         this.partition = Partitions.partitionOf(region);
@@ -370,12 +372,9 @@ public final class StsGateway implements AutoCloseable {
         }
     }
 
-    /** Exponential backoff with full jitter before attempt {@code failedAttempt + 1}. */
+    /** The delay before attempt {@code failedAttempt + 1} (see {@link Backoff}). */
     private long backoffMillis(int failedAttempt) {
-        long base = settings.retryBaseDelay.toMillis();
-        long cap = settings.retryMaxDelay.toMillis();
-        long ceiling = Math.min(cap, base << Math.min(20, Math.max(0, failedAttempt - 1)));
-        return ThreadLocalRandom.current().nextLong(Math.max(1, ceiling / 10), Math.max(2, ceiling + 1));
+        return backoff.delayMillis(failedAttempt);
     }
 
     private static <B extends software.amazon.awssdk.awscore.AwsRequest.Builder> B withBase(B builder,

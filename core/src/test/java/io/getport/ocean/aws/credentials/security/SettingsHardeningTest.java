@@ -63,20 +63,6 @@ class SettingsHardeningTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"http://user:s3cret@127.0.0.1:4566", "http://user:s3cret@host name",
-        "https://user:s3cret@organizations.us-east-1.amazonaws.com/path"})
-    void organizationsEndpoint_userInfoWithPassword_refusedWithoutPassword(String url) {
-        try (ReadRoleBroker broker = builder(Map.of()).build()) {
-            RuntimeEnvironment env = RuntimeEnvironment.of(Map.of("OCEAN_AWS_ORGANIZATION_ROLE_ARN",
-                    "arn:aws:iam::999988887777:role/PortOceanOrganizationReadRole", "OCEAN_AWS_ORGANIZATIONS_ENDPOINT",
-                    url), Map.of());
-            Throwable t = catchThrowable(() -> AccountSource.fromEnvironment(broker, env).close());
-            assertThat(t).isInstanceOf(IllegalArgumentException.class);
-            assertThat(t.getMessage()).startsWith("OCEAN_AWS_ORGANIZATIONS_ENDPOINT").doesNotContain("s3cret");
-        }
-    }
-
     @Test
     void anySettingMessage_urlWithPassword_userInfoRedacted() {
         Throwable t = buildFailure(builder(Map.of("OCEAN_AWS_SESSION_POLICY_ARNS", "http://user:s3cret@host")));

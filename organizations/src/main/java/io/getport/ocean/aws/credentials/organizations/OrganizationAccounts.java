@@ -8,6 +8,7 @@ import io.getport.ocean.aws.credentials.RuntimeEnvironment;
 import io.getport.ocean.aws.credentials.accounts.AccountFilter;
 import io.getport.ocean.aws.credentials.accounts.AccountSource;
 import io.getport.ocean.aws.credentials.accounts.AccountTarget;
+import io.getport.ocean.aws.credentials.internal.Backoff;
 import io.getport.ocean.aws.credentials.internal.Setting;
 import io.getport.ocean.aws.credentials.internal.Validation;
 import java.net.URI;
@@ -131,7 +132,8 @@ public final class OrganizationAccounts implements AccountSource {
     static final int MAX_PAGE_SIZE = 20;
 
     static final Pattern PARENT_ID = Pattern.compile("r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}");
-    private static final long MIN_BACKOFF_MILLIS = 5_000;
+    /** After a failed listing: 5 s, doubling up to 5 minutes (and never beyond the TTL). */
+    private static final Backoff LIST_BACKOFF = Backoff.exponential(Duration.ofSeconds(5), Duration.ofMinutes(5));
     /** Answers that mean the role session's credentials were rejected: forget them and try once more. */
     private static final Set<String> CREDENTIALS_REJECTED = Set.of("ExpiredToken", "ExpiredTokenException",
             "InvalidClientTokenId", "UnrecognizedClientException", "InvalidSignatureException");
@@ -399,8 +401,7 @@ public final class OrganizationAccounts implements AccountSource {
         } else {
             failure = toReadRoleException(error);
             int failures = previous.failures + 1;
-            long backoff = Math.min(ttl.toMillis(),
-                    Math.min(Duration.ofMinutes(5).toMillis(), MIN_BACKOFF_MILLIS << Math.min(10, failures - 1)));
+            long backoff = Math.min(ttl.toMillis(), LIST_BACKOFF.ceilingMillis(failures));
             if (failures == 1) {
                 String code = failure.errorCode().orElse(failure.reason().name());
                 if (previous.accounts != null) {

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,7 +37,8 @@ import software.amazon.awssdk.regions.Region;
  * setting never lets the broker fall back to another identity. SECURITY.md has the table of what is tried and what
  * each gets.
  */
-class SettingsAdversarialTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public class SettingsAdversarialTest {
     private static final String ORG_ROLE = "arn:aws:iam::999988887777:role/PortOceanOrganizationReadRole";
 
     /** The input classes of the issue, each as it is handed to a setting (see {@link #valueFor}). */
@@ -161,12 +163,23 @@ class SettingsAdversarialTest {
     private static final Set<Setting> ACCOUNT_SETTINGS = EnumSet.of(Setting.ACCOUNTS, Setting.ORGANIZATION_ROLE_ARN,
             Setting.ORGANIZATIONAL_UNITS, Setting.ACCOUNTS_INCLUDE, Setting.ACCOUNTS_EXCLUDE,
             Setting.INCLUDE_MANAGEMENT_ACCOUNT, Setting.ACCOUNT_LIST_TTL, Setting.ORGANIZATIONS_ENDPOINT);
-    private static final Set<Setting> NEEDS_ORGANIZATION = EnumSet.of(Setting.ORGANIZATIONAL_UNITS,
+    /** Read by the organizations module only: its tests run these (OrganizationSettingsAdversarialTest there). */
+    protected static final Set<Setting> NEEDS_ORGANIZATION = EnumSet.of(Setting.ORGANIZATIONAL_UNITS,
             Setting.INCLUDE_MANAGEMENT_ACCOUNT, Setting.ACCOUNT_LIST_TTL, Setting.ORGANIZATIONS_ENDPOINT);
 
-    static Stream<Arguments> everySettingTimesEveryInput() {
+    /**
+     * The settings this class tries: in core every setting but those that need the organizations module (core's
+     * tests cannot have it on their class path); the organizations module's subclass tries those.
+     */
+    protected Set<Setting> settingsUnderTest() {
+        Set<Setting> all = EnumSet.allOf(Setting.class);
+        all.removeAll(NEEDS_ORGANIZATION);
+        return all;
+    }
+
+    Stream<Arguments> everySettingTimesEveryInput() {
         List<Arguments> out = new ArrayList<>();
-        for (Setting s : Setting.values()) {
+        for (Setting s : settingsUnderTest()) {
             for (Input input : Input.values()) {
                 out.add(Arguments.of(s, input));
             }
@@ -176,7 +189,7 @@ class SettingsAdversarialTest {
 
     @ParameterizedTest(name = "{0} <- {1}")
     @MethodSource("everySettingTimesEveryInput")
-    void setting_hostileInput_refusedNamingSettingOrDocumentedAcceptance(Setting s, Input input) {
+    public void setting_hostileInput_refusedNamingSettingOrDocumentedAcceptance(Setting s, Input input) {
         String value = valueFor(input, kindOf(s));
         Map<String, String> env = new LinkedHashMap<>();
         env.put(s.environmentVariable(), value);
@@ -282,7 +295,7 @@ class SettingsAdversarialTest {
     }
 
     @Test
-    void identitySource_hostileValues_neverFallBackToStaticKeys() {
+    public void identitySource_hostileValues_neverFallBackToStaticKeys() {
         for (Input input : Input.values()) {
             if (input == Input.EMPTY || input == Input.WHITESPACE) {
                 continue;
@@ -302,8 +315,8 @@ class SettingsAdversarialTest {
     }
 
     @Test
-    void anyRefusedSetting_staticKeysPresent_buildFailsBeforeAnyIdentityIsUsed() {
-        for (Setting s : Setting.values()) {
+    public void anyRefusedSetting_staticKeysPresent_buildFailsBeforeAnyIdentityIsUsed() {
+        for (Setting s : settingsUnderTest()) {
             if (ACCOUNT_SETTINGS.contains(s)) {
                 continue;
             }
