@@ -4,6 +4,7 @@ import io.getport.ocean.aws.credentials.internal.AccountCredentials;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -88,9 +89,34 @@ public final class AwsReadSession {
      * not this provider: a provider carries no interceptor, so a client wired with it by hand gets neither the write
      * guard ({@code OCEAN_AWS_WRITE_GUARD}) nor the invalidation of rejected credentials. Use this provider directly
      * only where no SDK client is built from it (inspecting the credentials, handing them to a non-SDK tool).
+     *
+     * <p>With the write guard on, there is no such use: this method then refuses, so that no client can be wired
+     * without the guard by mistake. To make sure credentials are ready without handing them out (warming up ahead
+     * of a fan-out, a health check), use {@link #warmUp()}, which works either way.
+     *
+     * @throws IllegalStateException when the write guard is on ({@code OCEAN_AWS_WRITE_GUARD} / {@code writeGuard})
      */
     public AwsCredentialsProvider credentialsProvider() {
+        if (broker.writeGuardOn()) {
+            throw new IllegalStateException("The write guard is on (OCEAN_AWS_WRITE_GUARD / writeGuard), so the read"
+                    + " role's credentials provider for " + roleArn() + " is not handed out: an SDK client wired with"
+                    + " it by hand would not be guarded. Build clients with session.configure(builder) (or"
+                    + " S3Crt.configure for the CRT-based S3 client); use session.warmUp() to resolve credentials"
+                    + " ahead of use.");
+        }
         return credentials;
+    }
+
+    /**
+     * Makes sure this session holds valid credentials, assuming the read role or refreshing as needed, without
+     * handing them out: for warming up many accounts ahead of a fan-out, or checking that an account is reachable.
+     * Does not block the calling thread; shares the refresh of any other caller of the same account (one STS call).
+     * Works with the write guard on.
+     *
+     * @return completes with the credentials' expiration, or exceptionally with a {@link ReadRoleException}
+     */
+    public CompletableFuture<Instant> warmUp() {
+        return credentials.resolveIdentity().thenApply(identity -> identity.expirationTime().orElse(null));
     }
 
     /** The STS region of the broker, also the default region {@link #configure} applies. */

@@ -396,7 +396,12 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
         }
     }
 
-    boolean writeGuardOn() {
+    /**
+     * Whether the write guard is on ({@code OCEAN_AWS_WRITE_GUARD} / {@link Builder#writeGuard}): SDK clients built
+     * with {@link AwsReadSession#configure} refuse write operations, and {@link AwsReadSession#credentialsProvider()}
+     * is not handed out.
+     */
+    public boolean writeGuardOn() {
         return settings.writeGuard;
     }
 

@@ -82,6 +82,26 @@ class S3CrtTest {
         }
     }
 
+    @Test
+    void credentialsProvider_guardOn_refusedWhileWarmUpAndConfigureWork() throws Exception {
+        MutableClock clock = MutableClock.at(START);
+        try (FakeSts sts = FakeSts.builder().clock(clock).start();
+                ReadRoleBroker broker = broker(sts, clock).writeGuard(true).build()) {
+            AwsReadSession session = broker.forAccount(ACCOUNT);
+
+            assertThatThrownBy(session::credentialsProvider)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("OCEAN_AWS_WRITE_GUARD")
+                    .hasMessageContaining("configure(builder)")
+                    .hasMessageContaining("warmUp()");
+            java.time.Instant expiration = session.warmUp().get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+            assertThat(expiration).isEqualTo(session.expiration().orElseThrow());
+            assertThat(sts.count("AssumeRole")).isEqualTo(1);
+            assertThat(broker.writeGuardOn()).isTrue();
+        }
+    }
+
     /** A builder of the CRT builder's type that records what it is given. */
     private static S3CrtAsyncClientBuilder recordingBuilder(List<Object> applied) {
         Object[] self = new Object[1];

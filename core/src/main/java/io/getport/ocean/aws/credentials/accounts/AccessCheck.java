@@ -20,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * Assumes the read role in many accounts at once and reports every account: the engine behind
@@ -182,18 +181,18 @@ public final class AccessCheck {
                 return CompletableFuture.completedFuture(failed(target, defaultRoleArn(target), e, t0));
             }
             Instant before = session.expiration().orElse(null);
-            CompletableFuture<? extends AwsCredentialsIdentity> resolution;
+            CompletableFuture<Instant> resolution;
             try {
-                resolution = session.credentialsProvider().resolveIdentity();
+                resolution = session.warmUp();
             } catch (RuntimeException e) {
                 resolution = CompletableFuture.failedFuture(e);
             }
-            return resolution.handle((identity, error) -> {
+            return resolution.handle((expiration, error) -> {
                 if (error != null) {
                     return failed(target, session.roleArn(), error, t0);
                 }
                 // The session's expiry is the one the broker enforces (millisecond precision).
-                Instant expires = session.expiration().orElseGet(() -> identity.expirationTime().orElse(null));
+                Instant expires = session.expiration().orElse(expiration);
                 boolean cached = before != null && before.equals(session.expiration().orElse(null));
                 return new AccessResult(target, session.roleArn(), Status.OK, session.assumedRoleArn().orElse(null),
                         expires, since(t0), cached, null, null, null, List.of());

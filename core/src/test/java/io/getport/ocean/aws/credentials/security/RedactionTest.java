@@ -115,7 +115,6 @@ class RedactionTest {
                 .externalIds(Map.of(A2, ownExternalId))
                 .sourceIdentity("port-ocean-redaction")
                 .sessionTags(Map.of("integration", "port-ocean"))
-                .writeGuard(true)
                 .retryBaseDelay(Duration.ofMillis(1))
                 .retryMaxDelay(Duration.ofMillis(5))
                 .circuitFailureRate(100)
@@ -147,7 +146,9 @@ class RedactionTest {
 
     private void seeSession(ReadRoleBroker broker, AwsReadSession session) {
         see(session);
-        see(session.credentialsProvider());
+        if (!broker.writeGuardOn()) {
+            see(session.credentialsProvider());
+        }
         see(session.assumedRoleArn());
         see(session.expiration());
         see(broker);
@@ -224,12 +225,21 @@ class RedactionTest {
                 seeFailure(catchThrowable(() -> s4.credentialsProvider().resolveCredentials()));
                 awaitRefresh("failed " + A4);
 
-                // 8. The write guard refuses a write; nothing is sent (the endpoint is a closed port).
+                see(broker.health());
+            }
+
+            // 8. The write guard refuses a write (nothing is sent: the endpoint is a closed port), and refuses to hand
+            //    out the bare provider.
+            try (ReadRoleBroker guarded = builder().writeGuard(true).build()) {
+                AwsReadSession s1 = guarded.forAccount(A1);
+                see(s1.warmUp().get(30, TimeUnit.SECONDS));
+                awaitRefresh("ok " + A1);
+                seeFailure(catchThrowable(s1::credentialsProvider));
                 try (S3Client s3Client = s1.configure(S3Client.builder())
                         .endpointOverride(URI.create("http://127.0.0.1:9")).build()) {
                     seeFailure(catchThrowable(() -> s3Client.createBucket(b -> b.bucket("never"))));
                 }
-                see(broker.health());
+                seeSession(guarded, s1);
             }
 
             // 9. A web identity base (AssumeRoleWithWebIdentity with the token), chained to the read role.

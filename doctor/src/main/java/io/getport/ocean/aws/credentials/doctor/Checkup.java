@@ -356,7 +356,7 @@ final class Checkup {
             AwsReadSession session = target.session(broker);
             a.session = session;
             a.roleArn = session.roleArn();
-            session.credentialsProvider().resolveCredentials();
+            warmUp(session);
             a.latencyMs = (System.nanoTime() - start) / 1_000_000;
             a.ok = true;
             a.expiration = session.expiration().orElse(null);
@@ -379,6 +379,21 @@ final class Checkup {
             a.failure = e;
         }
         return a;
+    }
+
+    /** Resolves the session's credentials without taking them out (works with the write guard on). */
+    private static void warmUp(AwsReadSession session) {
+        try {
+            session.warmUp().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof ReadRoleException) {
+                throw (ReadRoleException) e.getCause();
+            }
+            if (e.getCause() instanceof RuntimeException) {
+                throw (RuntimeException) e.getCause();
+            }
+            throw e;
+        }
     }
 
     private Diagnosis diagnose(ReadRoleBroker broker, Report r, Report.Account a, boolean anyOk) {

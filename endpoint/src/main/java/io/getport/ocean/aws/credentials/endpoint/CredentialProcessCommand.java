@@ -69,6 +69,7 @@ final class CredentialProcessCommand implements Callable<Integer> {
     private int assumeHere() {
         try (ReadRoleBroker broker = context.brokerCustomizer()
                 .apply(ReadRoleBroker.builder().environment(context.environment())).build()) {
+            EndpointBroker.refuseWriteGuard(broker);
             AwsCredentials c = broker.forAccount(account).credentialsProvider().resolveCredentials();
             if (!(c instanceof AwsSessionCredentials) || ((AwsSessionCredentials) c).expirationTime().isEmpty()) {
                 return fail(OceanAwsEndpoint.CONFIGURATION, "the broker returned credentials without an expiry");

@@ -400,7 +400,7 @@ final class CredentialsEndpoint implements AutoCloseable {
         lastServed.entrySet().removeIf(e -> now - e.getValue() > SEEN_FOR_MILLIS);
         for (String account : lastServed.keySet()) {
             try {
-                config.broker().forAccount(account).credentialsProvider().resolveCredentials();
+                config.broker().forAccount(account).warmUp();
             } catch (RuntimeException e) {
                 LOG.debug("Keeper: account {} not refreshed now: {}", account, e.getClass().getSimpleName());
             }

@@ -44,6 +44,29 @@ final class EndpointBroker {
      * @param customizer applied to the builder before the refresh plan (tests inject a clock or an executor)
      */
     static Built build(RuntimeEnvironment environment, UnaryOperator<ReadRoleBroker.Builder> customizer) {
+        Built built = buildPlan(environment, customizer);
+        refuseWriteGuard(built.broker());
+        return built;
+    }
+
+    /**
+     * The write guard is an interceptor in SDK clients of this JVM: it cannot bound what another process does with
+     * credentials it is given. So the endpoint refuses to run with it rather than let it look enforced; the read
+     * role's policy and the session policy ({@code OCEAN_AWS_SESSION_POLICY}) bound the processes it serves.
+     *
+     * @throws IllegalArgumentException (after closing {@code broker}) when the write guard is on
+     */
+    static void refuseWriteGuard(ReadRoleBroker broker) {
+        if (broker.writeGuardOn()) {
+            broker.close();
+            throw new IllegalArgumentException("OCEAN_AWS_WRITE_GUARD is on, but the write guard only guards SDK"
+                    + " clients inside one JVM and cannot bound what other processes do with the credentials the"
+                    + " endpoint serves. Unset OCEAN_AWS_WRITE_GUARD for the endpoint; the read role's ReadOnlyAccess"
+                    + " policy and the read-only session policy (OCEAN_AWS_SESSION_POLICY) bound those processes.");
+        }
+    }
+
+    private static Built buildPlan(RuntimeEnvironment environment, UnaryOperator<ReadRoleBroker.Builder> customizer) {
         boolean explicitPlan = environment.setting("OCEAN_AWS_OUTAGE_BUFFER", "ocean.aws.outageBuffer").isPresent()
                 || environment.setting("OCEAN_AWS_ADVISORY_WINDOW", "ocean.aws.advisoryWindow").isPresent();
         if (explicitPlan) {

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,9 +49,13 @@ class CommandsTest {
     }
 
     private Run run(String... args) {
+        return runWith(Map.of(), args);
+    }
+
+    private Run runWith(Map<String, String> variables, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        OceanAwsEndpoint.Context context = new OceanAwsEndpoint.Context(RuntimeEnvironment.of(Map.of(), Map.of()),
+        OceanAwsEndpoint.Context context = new OceanAwsEndpoint.Context(RuntimeEnvironment.of(variables, Map.of()),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                 clock, FakeStsFixture.brokerFor(sts, clock));
         int code = OceanAwsEndpoint.execute(args, context);
@@ -68,6 +73,21 @@ class CommandsTest {
                     .contains("plain http, which the AWS SDKs accept only from loopback");
         }
         assertThat(dir.resolve("t")).doesNotExist();
+    }
+
+    @Test
+    void serveAndCredentialProcess_writeGuardOn_refusedNamingTheSettingAndWhy() {
+        Map<String, String> guard = Map.of("OCEAN_AWS_WRITE_GUARD", "true");
+
+        Run serve = runWith(guard, "serve", "--port", "0", "--token-file", dir.resolve("t").toString());
+        Run process = runWith(guard, "credential-process", "--account", "222222222222");
+
+        for (Run r : List.of(serve, process)) {
+            assertThat(r.code()).isEqualTo(OceanAwsEndpoint.CONFIGURATION);
+            assertThat(r.err()).contains("OCEAN_AWS_WRITE_GUARD", "other processes", "OCEAN_AWS_SESSION_POLICY");
+            assertThat(r.out()).isEmpty();
+        }
+        assertThat(sts.count("AssumeRole")).isZero();
     }
 
     @Test
