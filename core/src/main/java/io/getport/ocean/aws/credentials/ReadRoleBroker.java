@@ -4,9 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.getport.ocean.aws.credentials.ReadRoleException.Reason;
-import io.getport.ocean.aws.credentials.accounts.AccessCheck;
-import io.getport.ocean.aws.credentials.accounts.AccessReport;
-import io.getport.ocean.aws.credentials.accounts.AccountTarget;
 import io.getport.ocean.aws.credentials.internal.AccountCredentials;
 import io.getport.ocean.aws.credentials.internal.BrokerCore;
 import io.getport.ocean.aws.credentials.internal.Events;
@@ -225,32 +222,6 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
         return sessions.get(roleArn, arn -> new AwsReadSession(this, new AccountCredentials(accountId, arn, core)));
     }
 
-    /**
-     * Assumes the role of every target in parallel and reports each: OK (assumed-role ARN, expiry, latency), DENIED
-     * (the STS error and its likely causes) or ERROR (STS kept failing after retries). Every STS call goes through
-     * this broker's rate limit ({@code OCEAN_AWS_STS_RATE_LIMIT}), concurrency cap ({@code OCEAN_AWS_STS_MAX_CONCURRENCY})
-     * and retries; at most twice the concurrency cap of accounts are resolved at a time, so no account waits past the
-     * refresh timeout for a permit. One account's failure never fails another; the credentials obtained stay cached
-     * for the resync that follows. Logs one line per account that is not OK and a summary. Blocks until every account
-     * has answered (each within {@code OCEAN_AWS_REFRESH_TIMEOUT}); for another parallelism, or without blocking, use
-     * {@link io.getport.ocean.aws.credentials.accounts.AccessCheck}.
-     *
-     * @param targets the accounts, e.g. {@code AccountSource.fromEnvironment(broker).accounts()}; duplicates are
-     *     checked once
-     * @throws ReadRoleException with {@link Reason#CLOSED} when the broker is closed
-     */
-    public AccessReport checkAccess(Collection<? extends AccountTarget> targets) {
-        Objects.requireNonNull(targets, "targets");
-        if (core.isClosed()) {
-            throw ReadRoleException.of(Reason.CLOSED, null, null, null,
-                    "The ReadRoleBroker was closed; build a new one (or use AwsReadSession.forAccount)", null);
-        }
-        // Enough in flight to keep every STS permit busy, few enough that none waits past the refresh timeout.
-        long byRate = Math.max(1L, settings.stsRateLimit * Math.max(1L, settings.refreshTimeout.toSeconds()) / 2);
-        int parallelism = (int) Math.max(1L, Math.min(2L * settings.stsMaxConcurrency, byRate));
-        return AccessCheck.withParallelism(parallelism).run(this, targets);
-    }
-
     /** The cache key of a session: the account ID for the read role, the role ARN for any other role. */
     private String sessionKey(String accountId, String roleArn) {
         return roleArn.equals(roleArn(accountId)) ? accountId : roleArn;
@@ -429,6 +400,11 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
         }
         String principal = core.knownPrincipal();
         return id.baseIdentity().roleSession() || (principal != null && principal.contains(":assumed-role/"));
+    }
+
+    /** Whether {@link #close()} was called: every session of this broker then fails with {@link Reason#CLOSED}. */
+    public boolean isClosed() {
+        return core.isClosed();
     }
 
     /**

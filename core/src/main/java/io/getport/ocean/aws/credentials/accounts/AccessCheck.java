@@ -51,8 +51,8 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
  * <p>Immutable and thread safe; one instance may run any number of checks.
  */
 public final class AccessCheck {
-    /** The parallelism of {@link #create()}. */
-    public static final int DEFAULT_PARALLELISM = 16;
+    /** The parallelism of {@link #create()}: twice the broker's default STS concurrency cap. */
+    public static final int DEFAULT_PARALLELISM = 20;
 
     private static final AccountEvents EVENTS = new AccountEvents();
 
@@ -103,6 +103,10 @@ public final class AccessCheck {
             Collection<? extends AccountTarget> targets) {
         Objects.requireNonNull(broker, "broker");
         Objects.requireNonNull(targets, "targets");
+        if (broker.isClosed()) {
+            return CompletableFuture.failedFuture(ReadRoleException.of(ReadRoleException.Reason.CLOSED, null, null,
+                    null, "The ReadRoleBroker was closed; build a new one (or use AwsReadSession.forAccount)", null));
+        }
         List<AccountTarget> distinct = new ArrayList<>(targets.size());
         for (AccountTarget t : new LinkedHashSet<AccountTarget>(targets)) {
             distinct.add(Objects.requireNonNull(t, "target"));

@@ -17,7 +17,7 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * <pre>{@code
  * try (AccountSource source = AccountSource.fromEnvironment(broker)) {
  *     List<AccountTarget> targets = source.accounts();
- *     AccessReport report = broker.checkAccess(targets);
+ *     AccessReport report = AccessCheck.create().run(broker, targets);
  *     for (AccessResult ok : report.ok()) { ... ok.target().session(broker) ... }
  * }
  * }</pre>

@@ -94,7 +94,7 @@ public final class AccessCheckBenchmark {
                     }
                 }
             } else {
-                AccessReport report = broker.checkAccess(targets);
+                AccessReport report = AccessCheck.create().run(broker, targets);
                 ok = report.count(Status.OK);
                 failed = report.total() - ok;
                 peakWindow = report.peakInFlight();

@@ -30,7 +30,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
-/** {@link ReadRoleBroker#checkAccess} and {@link AccessCheck} against the protocol-level STS. */
+/** {@link AccessCheck} against the protocol-level STS. */
 class AccessCheckTest {
     private static final String EXTERNAL_ID = "port-ocean-external-id-42";
     private final MutableClock clock = MutableClock.atSystemTime();
@@ -97,7 +97,7 @@ class AccessCheckTest {
 
         AccessReport report;
         try (LogCapture logs = LogCapture.attach()) {
-            report = broker.checkAccess(targets);
+            report = AccessCheck.create().run(broker, targets);
 
             assertThat(logs.messages()).filteredOn(m -> m.startsWith("access check account=")).hasSize(2)
                     .anySatisfy(m -> assertThat(m).contains("account=" + denied, "status=DENIED",
@@ -144,10 +144,10 @@ class AccessCheckTest {
     void checkAccess_secondRun_okFromCacheWithoutStsCalls() {
         ReadRoleBroker broker = broker(b -> { });
         List<AccountTarget> targets = List.of(AccountTarget.account(account(1)), AccountTarget.account(account(2)));
-        AccessReport first = broker.checkAccess(targets);
+        AccessReport first = AccessCheck.create().run(broker, targets);
         int calls = sts.count("AssumeRole");
 
-        AccessReport second = broker.checkAccess(targets);
+        AccessReport second = AccessCheck.create().run(broker, targets);
 
         assertThat(first.results()).noneMatch(AccessResult::cached);
         assertThat(second.results()).allMatch(r -> r.isOk() && r.cached());
@@ -160,7 +160,7 @@ class AccessCheckTest {
         ReadRoleBroker broker = broker(b -> { });
         sts.denyAssumeRole(arn -> true);
 
-        AccessReport report = broker.checkAccess(List.of(AccountTarget.account(account(1)),
+        AccessReport report = AccessCheck.create().run(broker, List.of(AccountTarget.account(account(1)),
                 AccountTarget.account(account(2))));
 
         assertThat(report.allOk()).isFalse();
@@ -172,7 +172,7 @@ class AccessCheckTest {
     void checkAccess_accountNotAllowed_deniedWithoutStsCall() {
         ReadRoleBroker broker = broker(b -> b.allowedAccounts(Set.of(account(1))));
 
-        AccessReport report = broker.checkAccess(List.of(AccountTarget.account(account(1)),
+        AccessReport report = AccessCheck.create().run(broker, List.of(AccountTarget.account(account(1)),
                 AccountTarget.account(account(2))));
 
         assertThat(report.ok()).extracting(AccessResult::accountId).containsExactly(account(1));
@@ -248,9 +248,10 @@ class AccessCheckTest {
             targets.add(AccountTarget.account(String.format("4000000000%02d", i)));
         }
 
-        CompletableFuture<AccessReport> running = CompletableFuture.supplyAsync(() -> broker.checkAccess(targets));
+        CompletableFuture<AccessReport> running = CompletableFuture.supplyAsync(
+                () -> AccessCheck.withParallelism(8).run(broker, targets));
         assertThat(gate.awaitInside(4, Duration.ofSeconds(60))).as("4 STS calls held at once").isTrue();
-        // checkAccess runs 2 x 4 = 8 lanes; each lane creates its session before it waits for an STS permit.
+        // 8 lanes (twice the cap); each lane creates its session before it waits for an STS permit.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (broker.cacheStatistics().created() < 8 && System.nanoTime() < deadline) {
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
@@ -286,7 +287,7 @@ class AccessCheckTest {
         ReadRoleBroker broker = broker(b -> { });
         broker.close();
 
-        assertThatThrownBy(() -> broker.checkAccess(List.of(AccountTarget.account(account(1)))))
+        assertThatThrownBy(() -> AccessCheck.create().run(broker, List.of(AccountTarget.account(account(1)))))
                 .isInstanceOfSatisfying(ReadRoleException.class,
                         e -> assertThat(e.reason()).isEqualTo(ReadRoleException.Reason.CLOSED));
     }

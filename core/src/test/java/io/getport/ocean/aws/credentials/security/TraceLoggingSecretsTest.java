@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.Appender;
+import io.getport.ocean.aws.credentials.accounts.AccessCheck;
 import io.getport.ocean.aws.credentials.AwsReadSession;
 import io.getport.ocean.aws.credentials.ReadRoleBroker;
 import io.getport.ocean.aws.credentials.ReadRoleException;
@@ -113,7 +114,7 @@ class TraceLoggingSecretsTest {
                 broker.forAccount(A2).credentialsProvider().resolveCredentials();
                 assertThat(catchThrowable(() -> broker.forAccount(DENIED).credentialsProvider().resolveCredentials()))
                         .isInstanceOf(ReadRoleException.class);
-                broker.checkAccess(List.of(AccountTarget.account(A1), AccountTarget.account(A2),
+                AccessCheck.create().run(broker, List.of(AccountTarget.account(A1), AccountTarget.account(A2),
                         AccountTarget.account(A3), AccountTarget.account(DENIED)));
                 // Into the mandatory window: the next caller waits for a new session.
                 clock.advance(Duration.ofMinutes(59).plusSeconds(30));

@@ -1,5 +1,6 @@
 package io.getport.ocean.aws.credentials.organizations;
 
+import io.getport.ocean.aws.credentials.accounts.AccessCheck;
 import io.getport.ocean.aws.credentials.AwsReadSession;
 import io.getport.ocean.aws.credentials.ReadRoleBroker;
 import io.getport.ocean.aws.credentials.ReadRoleException;
@@ -65,7 +66,7 @@ import software.amazon.awssdk.services.organizations.model.OrganizationalUnit;
  *         .roleArn("arn:aws:iam::999988887777:role/PortOceanOrganizationReadRole")
  *         .organizationalUnits(List.of("ou-ab12-11111111"))
  *         .build()) {
- *     AccessReport report = broker.checkAccess(accounts.accounts());
+ *     AccessReport report = AccessCheck.create().run(broker, accounts.accounts());
  * }
  * }</pre>
  *

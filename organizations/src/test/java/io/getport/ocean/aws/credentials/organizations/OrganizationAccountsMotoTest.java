@@ -1,5 +1,6 @@
 package io.getport.ocean.aws.credentials.organizations;
 
+import io.getport.ocean.aws.credentials.accounts.AccessCheck;
 import io.getport.ocean.aws.credentials.accounts.*;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -253,7 +254,7 @@ class OrganizationAccountsMotoTest {
     void checkAccess_organizationAccounts_okPerAccountAndDeniedWhereRevoked() {
         try (OrganizationAccounts source = source(MANAGEMENT, ORGANIZATION_ROLE)
                 .organizationalUnits(List.of(workloads, sandbox)).build()) {
-            AccessReport report = broker.checkAccess(source.accounts());
+            AccessReport report = AccessCheck.create().run(broker, source.accounts());
 
             assertThat(report.total()).isEqualTo(5);
             assertThat(report.ok()).extracting(AccessResult::accountId).containsExactlyInAnyOrderElementsOf(
@@ -281,7 +282,7 @@ class OrganizationAccountsMotoTest {
         AccountList list = AccountList.of(ids.get("workloads-1"), ids.get("sandbox-revoked"), ids.get("workloads-1"),
                 seed.readRoleArn(ids.get("prod-1")));
 
-        AccessReport report = broker.checkAccess(list.accounts());
+        AccessReport report = AccessCheck.create().run(broker, list.accounts());
 
         assertThat(report.results()).extracting(AccessResult::accountId).containsExactly(ids.get("workloads-1"),
                 ids.get("sandbox-revoked"), ids.get("prod-1"));
