@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +65,12 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  */
 public final class ReadRoleBroker implements SdkAutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReadRoleBroker.class);
-    private static final Object DEFAULT_LOCK = new Object();
+    /**
+     * Guards the creation of {@link #defaultBroker()}, which detects the identity (local calls to the ECS agent,
+     * IMDS, ...): a {@link ReentrantLock}, not a monitor, so a virtual thread that builds it, or waits for another that
+     * does, never pins its carrier (Java 21 to 23 pin a virtual thread that blocks while holding a monitor).
+     */
+    private static final ReentrantLock DEFAULT_LOCK = new ReentrantLock();
     private static volatile ReadRoleBroker defaultBroker;
 
     private final Settings settings;
@@ -124,11 +130,14 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
         if (b != null) {
             return b;
         }
-        synchronized (DEFAULT_LOCK) {
+        DEFAULT_LOCK.lock();
+        try {
             if (defaultBroker == null) {
                 defaultBroker = new ReadRoleBroker(Settings.resolve(new Settings.Draft()), new Events(), true);
             }
             return defaultBroker;
+        } finally {
+            DEFAULT_LOCK.unlock();
         }
     }
 
@@ -138,7 +147,8 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
         if (broker.core.isClosed()) {
             throw new IllegalArgumentException("installDefault(broker): the broker is closed; install an open broker");
         }
-        synchronized (DEFAULT_LOCK) {
+        DEFAULT_LOCK.lock();
+        try {
             if (defaultBroker == broker) {
                 return;
             }
@@ -149,17 +159,22 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
                         + "; call installDefault once, at start-up, before the first AwsReadSession.forAccount");
             }
             defaultBroker = broker;
+        } finally {
+            DEFAULT_LOCK.unlock();
         }
     }
 
     /** Test seam: forgets the default broker (closing it when it was built from the environment). */
     static void resetDefaultForTests() {
-        synchronized (DEFAULT_LOCK) {
+        DEFAULT_LOCK.lock();
+        try {
             ReadRoleBroker b = defaultBroker;
             defaultBroker = null;
             if (b != null && b.shared) {
                 b.closeShared();
             }
+        } finally {
+            DEFAULT_LOCK.unlock();
         }
     }
 
