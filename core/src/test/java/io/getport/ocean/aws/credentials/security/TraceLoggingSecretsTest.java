@@ -47,7 +47,7 @@ import software.amazon.awssdk.services.sts.StsClient;
  * configured one) is turned to TRACE for a full scenario (several accounts, base session credentials, a global and a
  * per-account ExternalId, GetCallerIdentity, a throttled call and its retry, AccessDenied, the access check, a
  * blocking refresh, and an SDK client that uses an issued session), every event is captured, and the loggers whose
- * events carry a secret must be exactly the ones SECURITY.md and the README list. No logger of this library, of
+ * events carry a secret must be exactly the ones SECURITY.md and docs/USAGE.md list. No logger of this library, of
  * Resilience4j or Caffeine, and no other logger of the SDK may carry one.
  */
 class TraceLoggingSecretsTest {

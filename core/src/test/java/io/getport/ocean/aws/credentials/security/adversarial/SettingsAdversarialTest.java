@@ -130,7 +130,7 @@ public class SettingsAdversarialTest {
 
     /**
      * The documented acceptances: inputs a setting's rule allows. Empty and blank values mean "not set" everywhere
-     * (the default applies), as the README says. Everything else must be refused.
+     * (the default applies), as docs/SETTINGS.md says. Everything else must be refused.
      */
     static boolean accepted(Setting s, Input input) {
         if (input == Input.EMPTY || input == Input.WHITESPACE) {
