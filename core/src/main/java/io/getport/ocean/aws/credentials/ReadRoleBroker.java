@@ -453,7 +453,7 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
 
     /**
      * Configures a {@link ReadRoleBroker}. Each setting also has an environment variable and a system property (the
-     * property wins over the variable; a builder call wins over both); the README lists them all with defaults.
+     * property wins over the variable; a builder call wins over both); docs/SETTINGS.md lists them all with defaults.
      * Values are validated in {@link #build()}, with messages that name the setting and the rule.
      *
      * <p>Not thread safe; build once.

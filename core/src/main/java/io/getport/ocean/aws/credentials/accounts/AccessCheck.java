@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
- * Assumes the read role in many accounts at once and reports every account: the engine behind
- * {@link ReadRoleBroker#checkAccess}, usable directly to choose the parallelism.
+ * Assumes the read role in many accounts at once and reports every account. {@link #create()} uses
+ * {@value #DEFAULT_PARALLELISM} resolutions in flight; {@link #withParallelism(int)} chooses another.
  *
  * <pre>{@code
  * AccessReport report = AccessCheck.withParallelism(32).run(broker, source.accounts());

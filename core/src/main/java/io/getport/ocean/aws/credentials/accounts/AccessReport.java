@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The outcome of {@link io.getport.ocean.aws.credentials.ReadRoleBroker#checkAccess}: one {@link AccessResult} per
+ * The outcome of {@link AccessCheck#run}: one {@link AccessResult} per
  * distinct target, in the order given, and the summary counts.
  *
  * <p>Immutable and thread safe.

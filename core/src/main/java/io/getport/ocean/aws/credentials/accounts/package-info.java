@@ -1,7 +1,7 @@
 /**
  * Multi-account targeting: which accounts to read ({@link io.getport.ocean.aws.credentials.accounts.AccountSource}),
  * and whether the read role can be assumed in each of them
- * ({@link io.getport.ocean.aws.credentials.ReadRoleBroker#checkAccess}).
+ * ({@link io.getport.ocean.aws.credentials.accounts.AccessCheck}).
  *
  * <p>Entry points:
  * <ul>
@@ -12,8 +12,8 @@
  *       Organizations client, found through {@link io.getport.ocean.aws.credentials.accounts.OrganizationsSupport});</li>
  *   <li>{@link io.getport.ocean.aws.credentials.accounts.AccountFilter} keeps or drops accounts by ID or name
  *       ({@code OCEAN_AWS_ACCOUNTS_INCLUDE}, {@code OCEAN_AWS_ACCOUNTS_EXCLUDE});</li>
- *   <li>{@link io.getport.ocean.aws.credentials.ReadRoleBroker#checkAccess} (engine:
- *       {@link io.getport.ocean.aws.credentials.accounts.AccessCheck}) assumes the role in every account in parallel
+ *   <li>{@link io.getport.ocean.aws.credentials.accounts.AccessCheck} ({@code AccessCheck.create().run(broker,
+ *       accounts)}) assumes the role in every account in parallel
  *       through the broker's STS protections and returns an
  *       {@link io.getport.ocean.aws.credentials.accounts.AccessReport}: OK, DENIED (with likely causes) or ERROR per
  *       account.</li>

@@ -150,7 +150,7 @@ public enum Setting {
     }
 
     /**
-     * The documented range of this duration setting (both ends included), as the README's settings table gives it.
+     * The documented range of this duration setting (both ends included), as docs/SETTINGS.md gives it.
      * Settings that are not durations get a range that only keeps arithmetic from overflowing.
      */
     public DurationRange durationRange() {

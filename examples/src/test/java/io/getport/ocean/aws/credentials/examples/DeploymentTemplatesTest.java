@@ -66,7 +66,10 @@ class DeploymentTemplatesTest {
         List<String> found = new ArrayList<>();
         try (Stream<Path> files = Files.walk(Repository.file("deploy"))) {
             files.filter(f -> f.toString().endsWith(".json"))
-                    .forEach(f -> found.add(Repository.root().relativize(f).toString().replace('\\', '/')));
+                    .map(f -> Repository.root().relativize(f).toString().replace('\\', '/'))
+                    // Not CloudFormation: the endpoint's ECS task definition, checked by the test below.
+                    .filter(f -> !f.equals(ENDPOINT_TASK))
+                    .forEach(found::add);
         }
         assertThat(found).containsExactlyInAnyOrderElementsOf(REQUIRED.keySet());
         for (String template : found) {
@@ -80,6 +83,29 @@ class DeploymentTemplatesTest {
             }
             map(t.raw().getOrDefault("Outputs", Map.of())).keySet().forEach(stack::output);
         }
+    }
+
+    static final String ENDPOINT_TASK = "deploy/endpoint/ecs-task-definition.json";
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void endpointTaskDefinition_sidecarOnSharedLoopback_readerUsesTheContainerVariables() throws IOException {
+        Map<String, Object> task = PlainJson.parseObject(Files.readString(Repository.file(ENDPOINT_TASK)));
+        // awsvpc: the task's containers share one network namespace, so 127.0.0.1 reaches the sidecar.
+        assertThat(task).containsEntry("networkMode", "awsvpc");
+        List<Map<String, Object>> containers = (List<Map<String, Object>>) task.get("containerDefinitions");
+        Map<String, Object> endpoint = containers.stream().filter(c -> "ocean-aws-endpoint".equals(c.get("name")))
+                .findFirst().orElseThrow();
+        assertThat(String.valueOf(endpoint.get("command"))).contains("serve", "127.0.0.1", "--token-file");
+        Map<String, Object> reader = containers.stream().filter(c -> !"ocean-aws-endpoint".equals(c.get("name")))
+                .findFirst().orElseThrow();
+        Map<String, String> env = new java.util.HashMap<>();
+        for (Map<String, Object> e : (List<Map<String, Object>>) reader.get("environment")) {
+            env.put((String) e.get("name"), (String) e.get("value"));
+        }
+        assertThat(env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI")).startsWith("http://127.0.0.1:")
+                .contains("/v1/accounts/");
+        assertThat(env).containsKey("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
     }
 
     @Test
