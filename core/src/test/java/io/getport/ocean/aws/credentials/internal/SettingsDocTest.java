@@ -184,7 +184,7 @@ class SettingsDocTest {
         assertThat(row(Setting.OUTAGE_BUFFER).get(4)).contains("`(L − M) / 2`");
         assertThat(row(Setting.ADVISORY_WINDOW).get(3)).startsWith("unset");
         assertThat(row(Setting.ADVISORY_WINDOW).get(5)).contains("`advisoryWindow − mandatoryWindow`");
-        RefreshWindows viaAdvisory = new RefreshWindows(Duration.ofMinutes(15), null, Duration.ofMinutes(1), 0.5);
+        RefreshWindows viaAdvisory = new RefreshWindows(Duration.ofMinutes(15), null, Duration.ofMinutes(1), 0.5, null);
         assertThat(viaAdvisory.bufferMillis(Duration.ofHours(1).toMillis())).isEqualTo(Duration.ofMinutes(14).toMillis());
     }
 
