@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,8 @@ final class ImdsClient {
 
     private final ImdsSettings settings;
     private final Clock clock;
-    private final Object lock = new Object();
+    /** Not {@code synchronized}: the token request blocks, and a virtual thread must not pin its carrier. */
+    private final ReentrantLock lock = new ReentrantLock();
     private String token;
     private Instant tokenRefreshAt;
     /** While IMDSv1 is in use, when to try for a token again. */
@@ -91,10 +93,13 @@ final class ImdsClient {
         String t = tokenOrNull();
         LocalHttp.Response response = send(path, t);
         if (response.status() == 401 && t != null) {
-            synchronized (lock) {
+            lock.lock();
+            try {
                 if (t.equals(token)) {
                     token = null;
                 }
+            } finally {
+                lock.unlock();
             }
             t = tokenOrNull();
             response = send(path, t);
@@ -131,7 +136,8 @@ final class ImdsClient {
      * @throws ImdsException when there is no token and no fallback
      */
     private String tokenOrNull() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             Instant now = clock.instant();
             if (token != null && now.isBefore(tokenRefreshAt)) {
                 return token;
@@ -174,6 +180,8 @@ final class ImdsClient {
                     + (refused ? "; IMDSv1 fallback is off (" + EnvValues.label(ImdsSettings.V1_FALLBACK,
                             ImdsSettings.V1_FALLBACK_PROPERTY) + ")" : ""),
                     response.status() < 500, false, null);
+        } finally {
+            lock.unlock();
         }
     }
 
