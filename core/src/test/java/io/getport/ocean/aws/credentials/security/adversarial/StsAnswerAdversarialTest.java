@@ -431,6 +431,57 @@ class StsAnswerAdversarialTest {
         }
     }
 
+    /**
+     * Where a throttled call's retry goes: the gateway resubmits it at the front of the one STS queue, so calls that
+     * were queued after it do not overtake it (the queue alone, on a hand-moved clock and a hand-run executor).
+     */
+    @Test
+    void queue_retryOfAThrottledCall_dispatchedBeforeCallsQueuedEarlier() {
+        List<Runnable> executor = new ArrayList<>();
+        long[] now = {0};
+        io.getport.ocean.aws.credentials.internal.StsQueue queue = new io.getport.ocean.aws.credentials.internal
+                .StsQueue(new io.getport.ocean.aws.credentials.internal.AdaptiveRate(1000, 0), 1,
+                Duration.ofMinutes(5), () -> now[0], (task, delayNanos) -> { }, executor::add,
+                new io.getport.ocean.aws.credentials.internal.Events());
+        List<String> order = new ArrayList<>();
+        final class Call extends io.getport.ocean.aws.credentials.internal.StsQueue.Ticket {
+            private final String name;
+
+            Call(String name) {
+                this.name = name;
+            }
+
+            @Override
+            protected void run() {
+                order.add(name);
+            }
+
+            @Override
+            protected void queueTimedOut(String message) {
+                order.add(name + " timed out");
+            }
+
+            @Override
+            protected void rejected(RuntimeException e) {
+                order.add(name + " rejected");
+            }
+        }
+        queue.submit(new Call("first"), false);
+        queue.submit(new Call("second"), false);
+        queue.submit(new Call("third"), false);
+        queue.submit(new Call("throttled, retried"), true);
+
+        for (int i = 0; i < 100 && order.size() < 4; i++) {
+            now[0] += TimeUnit.MILLISECONDS.toNanos(100);
+            queue.pump();
+            while (!executor.isEmpty()) {
+                executor.remove(0).run();
+            }
+        }
+
+        assertThat(order).hasSize(4).containsSubsequence("throttled, retried", "second", "third");
+    }
+
     // ---- the base identity fails before any STS call ---------------------------------------------------------------
 
     /** A base credentials provider that fails with whatever {@link #failure} holds, or gives static keys. */
