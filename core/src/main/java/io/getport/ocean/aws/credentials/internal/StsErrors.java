@@ -75,10 +75,13 @@ public final class StsErrors {
             return ase.statusCode() >= 500 || ase.isThrottlingException()
                     || (code != null && RECOVERABLE_CODES.contains(code));
         }
+        if (e instanceof NoAnswer) {
+            return true;
+        }
         if (e instanceof BaseIdentityUnavailable || e instanceof InvalidResponse || e instanceof QueueTimeout) {
             return false;
         }
-        if (e instanceof SdkClientException && unparsable(e)) {
+        if (e instanceof SdkClientException && (unparsable(e) || internalCause(e) != null)) {
             return false;
         }
         return e instanceof SdkClientException || e instanceof java.io.IOException
@@ -98,6 +101,30 @@ public final class StsErrors {
         }
         Matcher m = CODE_ELEMENT.matcher(text);
         return m.find() ? m.group(1) : null;
+    }
+
+    /**
+     * The failure of this process that an SDK client exception wraps, or null: an {@link Error}, or a runtime
+     * exception that is neither the SDK's, an I/O failure nor a value that could not be parsed (the SDK reports an
+     * {@link ArithmeticException} thrown by an interceptor after the answer as "Unable to unmarshall response"; that
+     * is a bug here, not an answer from STS).
+     */
+    static Throwable internalCause(Throwable e) {
+        if (!(e instanceof SdkClientException)) {
+            return null;
+        }
+        int depth = 0;
+        for (Throwable c = e.getCause(); c != null && depth < 20; c = c.getCause(), depth++) {
+            if (c instanceof Error) {
+                return c;
+            }
+            if (c instanceof RuntimeException && !(c instanceof software.amazon.awssdk.core.exception.SdkException)
+                    && !(c instanceof java.io.UncheckedIOException) && !(c instanceof java.time.DateTimeException)
+                    && !(c instanceof IllegalArgumentException)) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /** Whether the SDK could not read STS's answer (HTTP success or error with a body that is not STS's XML). */
@@ -139,6 +166,42 @@ public final class StsErrors {
         }
     }
 
+    /**
+     * STS did not answer one call within {@code stsCallTimeout} (silent, silent after its headers, or trickling): an
+     * outage, retried and counted by the circuit breaker. The message says how long was waited and what had arrived.
+     */
+    public static final class NoAnswer extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String action;
+        private final java.time.Duration timeout;
+        private final String received;
+        private final int attempts;
+
+        public NoAnswer(String action, java.time.Duration timeout, String received, int attempts, Throwable cause) {
+            super(describe(action, timeout, received, attempts), cause, false, false);
+            this.action = action;
+            this.timeout = timeout;
+            this.received = received;
+            this.attempts = attempts;
+        }
+
+        private static String describe(String call, java.time.Duration timeout, String received, int attempts) {
+            return "STS did not answer in " + timeout.toMillis() + " ms (OCEAN_AWS_STS_CALL_TIMEOUT) to " + call
+                    + " (received: " + received + ")" + (attempts > 1 ? "; gave up after " + attempts
+                    + " attempts (OCEAN_AWS_RETRY_MAX_ATTEMPTS)" : "");
+        }
+
+        /** The message, naming what the call was for (e.g. "AssumeRole for arn:..."). */
+        String describe(String target) {
+            return describe(action + " for " + target, timeout, received, attempts);
+        }
+
+        /** The same failure, as the last of {@code attempts} attempts. */
+        public NoAnswer afterAttempts(int attempts) {
+            return attempts == this.attempts ? this : new NoAnswer(action, timeout, received, attempts, getCause());
+        }
+    }
+
     /** A call waited its whole {@code queueTimeout} in the broker's queue and was never sent to STS. */
     public static final class QueueTimeout extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -160,6 +223,23 @@ public final class StsErrors {
         String text = cause.getClass().getName() + (m == null ? "" : ": " + m);
         text = text.replaceAll("[\\r\\n\\t]+", " ");
         return text.length() > 300 ? text.substring(0, 300) + "..." : text;
+    }
+
+    /**
+     * {@code text} on one line, at most {@code max} characters, with control and non-ASCII characters escaped: for
+     * values from an answer that are not secrets (a Content-Type, an element's name).
+     */
+    static String printable(String text, int max) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < text.length() && out.length() < max; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x20 && c < 0x7f) {
+                out.append(c);
+            } else {
+                out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            }
+        }
+        return text.length() > max ? out + "..." : out.toString();
     }
 
     /** Whether the retry layer should try again at once: recoverable, but not a protection that already said no. */
@@ -249,6 +329,13 @@ public final class StsErrors {
                             + ". Check OCEAN_AWS_STS_ENDPOINT (a proxy or an emulator may answer instead of STS).",
                     null);
         }
+        if (e instanceof NoAnswer) {
+            return ReadRoleException.of(Reason.STS_UNAVAILABLE, accountId, roleArn, "NoAnswer",
+                    ((NoAnswer) e).describe(roleArn) + ". STS (or a proxy in between) is slow or unreachable;"
+                            + " check connectivity to the STS"
+                            + " endpoint (OCEAN_AWS_STS_ENDPOINT, OCEAN_AWS_STS_REGION). Cached credentials are served"
+                            + " until their mandatory refresh window.", e.getCause());
+        }
         if (!(e instanceof software.amazon.awssdk.core.exception.SdkException) && !(e instanceof java.io.IOException)
                 && !(e instanceof java.util.concurrent.TimeoutException)
                 && !(e instanceof CallNotPermittedException)) {
@@ -259,6 +346,13 @@ public final class StsErrors {
                             + ". This is a resource limit or a bug; the call is retried after the failure cache time.",
                     e);
         }
+        Throwable internal = internalCause(e);
+        if (internal != null) {
+            return ReadRoleException.of(Reason.INTERNAL_ERROR, accountId, roleArn, internal.getClass().getSimpleName(),
+                    "Assuming " + roleArn + " failed inside this process, not at STS: " + received(internal)
+                            + " (in the STS client: " + e.getClass().getSimpleName() + "). This is a resource limit"
+                            + " or a bug; the call is retried after the failure cache time.", internal);
+        }
         if (e instanceof SdkClientException && unparsable(e)) {
             return ReadRoleException.of(Reason.INVALID_RESPONSE, accountId, roleArn, "InvalidResponse",
                     "STS's answer for " + roleArn + " could not be read as an STS answer (" + received(e)
@@ -268,14 +362,9 @@ public final class StsErrors {
         if (e instanceof AwsServiceException && errorCode(e) == null && ((AwsServiceException) e).statusCode() < 500
                 && !isThrottling(e)) {
             AwsServiceException ase = (AwsServiceException) e;
-            int length = ase.awsErrorDetails() != null && ase.awsErrorDetails().rawResponse() != null
-                    ? ase.awsErrorDetails().rawResponse().asByteArrayUnsafe().length : 0;
-            String contentType = ase.awsErrorDetails() != null && ase.awsErrorDetails().sdkHttpResponse() != null
-                    ? ase.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("Content-Type").orElse("none")
-                    : "unknown";
             return ReadRoleException.of(Reason.INVALID_RESPONSE, accountId, roleArn, "HTTP" + ase.statusCode(),
                     "The STS endpoint answered " + roleArn + " with HTTP " + ase.statusCode() + " but without an STS"
-                            + " error code (" + length + " bytes, Content-Type " + contentType + "): not an answer"
+                            + " error code (" + received(ase) + "): not an answer"
                             + " STS gives, so not reported as a denial. Check OCEAN_AWS_STS_ENDPOINT and any proxy"
                             + " in between.", null);
         }
@@ -342,6 +431,21 @@ public final class StsErrors {
     }
 
     private static String describe(String code, String message, Throwable e) {
+        if (code == null && e instanceof AwsServiceException) {
+            // No STS error code (a proxy's 502 page, an empty 503): say what arrived, never the body.
+            return "HTTP " + ((AwsServiceException) e).statusCode() + " without an STS error code (" + received(
+                    (AwsServiceException) e) + ")";
+        }
         return (code != null ? code : e.getClass().getSimpleName()) + (message != null ? ": " + message : "");
+    }
+
+    /** "N bytes, Content-Type X" of an error answer. */
+    private static String received(AwsServiceException ase) {
+        int length = ase.awsErrorDetails() != null && ase.awsErrorDetails().rawResponse() != null
+                ? ase.awsErrorDetails().rawResponse().asByteArrayUnsafe().length : 0;
+        String contentType = ase.awsErrorDetails() != null && ase.awsErrorDetails().sdkHttpResponse() != null
+                ? ase.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("Content-Type")
+                        .map(t -> printable(t, 100)).orElse("none") : "unknown";
+        return length + " bytes, Content-Type " + contentType;
     }
 }

@@ -22,11 +22,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.StsClientBuilder;
@@ -61,6 +68,10 @@ import software.amazon.awssdk.services.sts.model.Tag;
 public final class StsGateway implements AutoCloseable {
     /** How many times one call may be throttled before its failure is reported (outages count separately). */
     public static final int MAX_THROTTLED_ATTEMPTS = 10;
+    private static final Pattern ACCESS_KEY_ID = Pattern.compile("[A-Za-z0-9_]{1,128}");
+    private static final Pattern SECRET_TEXT = Pattern.compile("[\\x21-\\x7e]{1,1024}");
+    private static final Pattern TOKEN_TEXT = Pattern.compile("[\\x21-\\x7e]+");
+    private static final int MAX_SESSION_TOKEN = 16_384;
     private final Settings settings;
     private final Backoff backoff;
     private final StsClient sts;
@@ -132,7 +143,8 @@ public final class StsGateway implements AutoCloseable {
                     .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())
                             .apiCallAttemptTimeout(settings.stsCallTimeout)
                             .apiCallTimeout(settings.stsCallTimeout)
-                            .scheduledExecutorService(timer));
+                            .scheduledExecutorService(timer)
+                            .addExecutionInterceptor(new StsAnswerGuard()));
             if (settings.stsEndpoint != null) {
                 b.endpointOverride(settings.stsEndpoint);
             }
@@ -243,9 +255,11 @@ public final class StsGateway implements AutoCloseable {
     public Pending<GetCallerIdentityResponse> callerIdentity() {
         Pending<GetCallerIdentityResponse> mine = new Pending<>();
         mine.result.whenComplete((r, e) -> mine.dispatched.complete(null));
-        start(new Attempt<>("GetCallerIdentity", mine.result, mine.dispatched, 1, 0,
-                base -> timed("GetCallerIdentity", () -> sts.getCallerIdentity(
-                        withBase(GetCallerIdentityRequest.builder(), base).build()))));
+        start(new Attempt<>("GetCallerIdentity", mine.result, mine.dispatched, 1, 0, base -> {
+            StsAnswerGuard.Received received = new StsAnswerGuard.Received();
+            return timed("GetCallerIdentity", received, () -> sts.getCallerIdentity(
+                    withBase(GetCallerIdentityRequest.builder(), base, received).build()));
+        }));
         return mine;
     }
 
@@ -358,6 +372,9 @@ public final class StsGateway implements AutoCloseable {
             int failedOutages = outages + (throttled ? 0 : 1);
             boolean again = throttled ? number < MAX_THROTTLED_ATTEMPTS + failedOutages
                     : failedOutages < settings.retryMaxAttempts;
+            if (e instanceof StsErrors.NoAnswer) {
+                e = ((StsErrors.NoAnswer) e).afterAttempts(number);
+            }
             if (!closed && again && StsErrors.retryable(e)) {
                 Attempt<T> next = new Attempt<>(action, result, dispatched, number + 1, failedOutages, call);
                 try {
@@ -378,11 +395,13 @@ public final class StsGateway implements AutoCloseable {
     }
 
     private static <B extends software.amazon.awssdk.awscore.AwsRequest.Builder> B withBase(B builder,
-            AwsCredentials base) {
+            AwsCredentials base, StsAnswerGuard.Received received) {
+        AwsRequestOverrideConfiguration.Builder override = AwsRequestOverrideConfiguration.builder()
+                .putExecutionAttribute(StsAnswerGuard.RECEIVED, received);
         if (base != null) {
-            builder.overrideConfiguration(AwsRequestOverrideConfiguration.builder()
-                    .credentialsProvider(StaticCredentialsProvider.create(base)).build());
+            override.credentialsProvider(StaticCredentialsProvider.create(base));
         }
+        builder.overrideConfiguration(override.build());
         return builder;
     }
 
@@ -407,7 +426,8 @@ public final class StsGateway implements AutoCloseable {
     }
 
     private Issued assumeRoleOnce(String accountId, String roleArn, AwsCredentials base, Duration duration) {
-        AssumeRoleRequest.Builder request = withBase(AssumeRoleRequest.builder(), base)
+        StsAnswerGuard.Received received = new StsAnswerGuard.Received();
+        AssumeRoleRequest.Builder request = withBase(AssumeRoleRequest.builder(), base, received)
                 .roleArn(roleArn)
                 .roleSessionName(settings.sessionName)
                 .durationSeconds((int) duration.getSeconds());
@@ -427,8 +447,14 @@ public final class StsGateway implements AutoCloseable {
             settings.sessionTags.forEach((k, v) -> tags.add(Tag.builder().key(k).value(v).build()));
             request.tags(tags);
         }
-        AssumeRoleResponse response = timed("AssumeRole", () -> sts.assumeRole(request.build()));
-        return issued("AssumeRole", accountId, response.credentials(), response.assumedRoleUser(), duration);
+        AssumeRoleResponse response;
+        try {
+            response = timed("AssumeRole", received, () -> sts.assumeRole(request.build()));
+        } catch (AwsServiceException e) {
+            throw withoutExternalId(e, externalId);
+        }
+        return issued("AssumeRole", accountId, response.credentials(), response.assumedRoleUser(), duration,
+                received);
     }
 
     private Issued assumeWithWebIdentity(String roleArn, WebIdentity web, Duration duration) {
@@ -454,7 +480,9 @@ public final class StsGateway implements AutoCloseable {
         } catch (Throwable e) {
             throw new StsErrors.BaseIdentityUnavailable(baseComponent + " (the web identity token)", e);
         }
-        AssumeRoleWithWebIdentityRequest.Builder request = AssumeRoleWithWebIdentityRequest.builder()
+        StsAnswerGuard.Received received = new StsAnswerGuard.Received();
+        AssumeRoleWithWebIdentityRequest.Builder request = withBase(AssumeRoleWithWebIdentityRequest.builder(), null,
+                received)
                 .roleArn(roleArn)
                 .roleSessionName(settings.sessionName)
                 .durationSeconds((int) duration.getSeconds())
@@ -463,11 +491,11 @@ public final class StsGateway implements AutoCloseable {
         if (!policies.isEmpty()) {
             request.policyArns(policies);
         }
-        AssumeRoleWithWebIdentityResponse response =
-                timed("AssumeRoleWithWebIdentity", () -> sts.assumeRoleWithWebIdentity(request.build()));
+        AssumeRoleWithWebIdentityResponse response = timed("AssumeRoleWithWebIdentity", received,
+                () -> sts.assumeRoleWithWebIdentity(request.build()));
         String account = roleArn.split(":")[4];
         return issued("AssumeRoleWithWebIdentity", account, response.credentials(), response.assumedRoleUser(),
-                duration);
+                duration, received);
     }
 
     /**
@@ -475,7 +503,9 @@ public final class StsGateway implements AutoCloseable {
      * expiration after now and not beyond what was asked for (plus a day of clock skew). Otherwise the answer is
      * reported as what it is, an {@link StsErrors.InvalidResponse} naming what was missing or wrong (never a value).
      */
-    private Issued issued(String action, String accountId, Credentials c, AssumedRoleUser user, Duration asked) {
+    private Issued issued(String action, String accountId, Credentials c, AssumedRoleUser user, Duration asked,
+            StsAnswerGuard.Received received) {
+        String what = received.answered() ? " (" + received.describe() + ")" : "";
         List<String> missing = new ArrayList<>();
         List<String> present = new ArrayList<>();
         if (c == null) {
@@ -488,14 +518,31 @@ public final class StsGateway implements AutoCloseable {
         }
         (user == null || user.arn() == null ? missing : present).add("AssumedRoleUser.Arn");
         if (!missing.isEmpty()) {
-            throw new StsErrors.InvalidResponse(action + " answered with success, but the answer has no "
-                    + String.join(", ", missing) + " (received: " + (present.isEmpty() ? "none of the expected"
-                    + " elements" : String.join(", ", present)) + ")");
+            throw new StsErrors.InvalidResponse(action + " answered with success, but the answer" + what
+                    + " has no " + String.join(", ", missing) + " (received: " + (present.isEmpty()
+                    ? "none of the expected elements" : String.join(", ", present)) + ")");
+        }
+        // The values go into HTTP headers and signatures: a control character, a space or a non-ASCII character
+        // there is not a credential STS issues (and CR/LF would be a header injection). The value is never shown.
+        List<String> malformed = new ArrayList<>();
+        if (!ACCESS_KEY_ID.matcher(c.accessKeyId()).matches()) {
+            malformed.add("AccessKeyId (must be 1 to 128 ASCII letters, digits or _)");
+        }
+        if (!SECRET_TEXT.matcher(c.secretAccessKey()).matches()) {
+            malformed.add("SecretAccessKey (must be 1 to 1024 printable ASCII characters without spaces)");
+        }
+        if (c.sessionToken().length() > MAX_SESSION_TOKEN || !TOKEN_TEXT.matcher(c.sessionToken()).matches()) {
+            malformed.add("SessionToken (must be 1 to " + MAX_SESSION_TOKEN + " printable ASCII characters without"
+                    + " spaces)");
+        }
+        if (!malformed.isEmpty()) {
+            throw new StsErrors.InvalidResponse(action + " answered with success, but the answer" + what
+                    + " has a malformed " + String.join(", a malformed ", malformed) + "; the values are not shown");
         }
         Instant now = settings.clock.instant();
         Instant latest = now.plus(asked).plus(Duration.ofDays(1));
         if (!c.expiration().isAfter(now) || c.expiration().isAfter(latest)) {
-            throw new StsErrors.InvalidResponse(action + " answered with credentials whose Expiration "
+            throw new StsErrors.InvalidResponse(action + " answered" + what + " with credentials whose Expiration "
                     + c.expiration() + " is not between now (" + now + ") and the requested duration ("
                     + asked.getSeconds() + " s) plus a day of clock skew");
         }
@@ -515,17 +562,92 @@ public final class StsGateway implements AutoCloseable {
         return out;
     }
 
-    private <T> T timed(String action, Supplier<T> call) {
+    private <T> T timed(String action, StsAnswerGuard.Received received, Supplier<T> call) {
         long start = System.nanoTime();
         try {
             T result = call.get();
             events.stsCall(action, "ok", System.nanoTime() - start);
             return result;
         } catch (RuntimeException e) {
-            String code = StsErrors.errorCode(e);
-            events.stsCall(action, code != null ? code : e.getClass().getSimpleName(), System.nanoTime() - start);
-            throw e;
+            RuntimeException failure = classify(action, received, e);
+            String code = StsErrors.errorCode(failure);
+            events.stsCall(action, code != null ? code : failure.getClass().getSimpleName(),
+                    System.nanoTime() - start);
+            throw failure;
         }
+    }
+
+    /**
+     * Says what a failed call received: no answer within {@code stsCallTimeout} ({@link StsErrors.NoAnswer}, an
+     * outage), an answer beyond the size or depth bound or one that could not be parsed
+     * ({@link StsErrors.InvalidResponse}, not retried), or a connection that failed while the answer was read (an
+     * outage, as before). Anything else is returned as it is.
+     */
+    private RuntimeException classify(String action, StsAnswerGuard.Received received, RuntimeException e) {
+        if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
+            return new StsErrors.NoAnswer(action, settings.stsCallTimeout, received.describe(), 1, e);
+        }
+        if (received.rejected() != null) {
+            return new StsErrors.InvalidResponse(action + " was answered with something that is not an STS answer: "
+                    + received.rejected() + " (" + received.describe() + "); it was not parsed");
+        }
+        if (received.connectionFailure() != null && !(e instanceof AwsServiceException)) {
+            return SdkClientException.create("The connection to STS failed while its answer to " + action
+                    + " was read (" + received.describe() + "): " + StsErrors.received(received.connectionFailure()),
+                    e);
+        }
+        if (e instanceof SdkClientException && StsErrors.unparsable(e) && received.answered()
+                && StsErrors.internalCause(e) == null) {
+            return new StsErrors.InvalidResponse(action + " was answered with something that is not STS's XML ("
+                    + received.describe() + "): " + parseProblem(e));
+        }
+        return e;
+    }
+
+    /** What the parser said, without quoting the answer's text (a value in quotes could be anything). */
+    private static String parseProblem(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage();
+        String text = root.getClass().getSimpleName() + (m == null ? "" : ": " + m.replaceAll("'[^']*'", "'...'"));
+        return StsErrors.printable(text, 200);
+    }
+
+    /**
+     * STS quotes a rejected parameter's value in some errors ("Value '...' at 'externalId' failed to satisfy
+     * constraint"); the ExternalId is a secret: the error is rebuilt with it replaced, so that neither the message
+     * nor the cause chain nor the raw answer kept in the exception carries it.
+     */
+    private static RuntimeException withoutExternalId(AwsServiceException e, String externalId) {
+        if (externalId == null || externalId.isEmpty()) {
+            return e;
+        }
+        AwsErrorDetails details = e.awsErrorDetails();
+        boolean inMessage = String.valueOf(e.getMessage()).contains(externalId);
+        boolean inDetails = details != null && (String.valueOf(details.errorMessage()).contains(externalId)
+                || (details.rawResponse() != null && details.rawResponse().asUtf8String().contains(externalId)));
+        if (!inMessage && !inDetails) {
+            return e;
+        }
+        String hidden = "<ExternalId>";
+        AwsServiceException.Builder copy = e.toBuilder().cause(null);
+        if (details != null) {
+            AwsErrorDetails.Builder d = details.toBuilder();
+            if (details.errorMessage() != null) {
+                d.errorMessage(details.errorMessage().replace(externalId, hidden));
+            }
+            if (details.rawResponse() != null) {
+                d.rawResponse(SdkBytes.fromUtf8String(details.rawResponse().asUtf8String().replace(externalId,
+                        hidden)));
+            }
+            copy.awsErrorDetails(d.build());
+        }
+        copy.message(e.getMessage() == null ? null : e.getMessage().replace(externalId, hidden));
+        RuntimeException redacted = copy.build();
+        redacted.setStackTrace(e.getStackTrace());
+        return redacted;
     }
 
     @Override

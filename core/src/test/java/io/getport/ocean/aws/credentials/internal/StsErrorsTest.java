@@ -218,4 +218,70 @@ class StsErrorsTest {
         assertThat(StsErrors.toReadRoleException(new CompletionException(original), ACCOUNT, ROLE, null, false))
                 .isSameAs(original);
     }
+    @Test
+    void toReadRoleException_noAnswer_stsUnavailableSayingTheCallTimeoutAndAttempts() {
+        StsErrors.NoAnswer first = new StsErrors.NoAnswer("AssumeRole", java.time.Duration.ofMillis(300),
+                "no HTTP answer", 1, ApiCallTimeoutException.create(300));
+
+        ReadRoleException r = StsErrors.toReadRoleException(first.afterAttempts(3), ACCOUNT, ROLE, null, false);
+
+        assertThat(StsErrors.recoverable(first)).isTrue();
+        assertThat(StsErrors.retryable(first)).isTrue();
+        assertThat(StsErrors.isOutage(first)).isTrue();
+        assertThat(r.reason()).isEqualTo(Reason.STS_UNAVAILABLE);
+        assertThat(r.errorCode()).contains("NoAnswer");
+        assertThat(r.getMessage()).contains("STS did not answer in 300 ms (OCEAN_AWS_STS_CALL_TIMEOUT) to AssumeRole for "
+                + ROLE, "no HTTP answer", "gave up after 3 attempts (OCEAN_AWS_RETRY_MAX_ATTEMPTS)")
+                .doesNotContain("ApiCallTimeoutException");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ArithmeticException", "OutOfMemoryError", "NullPointerException"})
+    void toReadRoleException_sdkClientExceptionWrappingABugOrError_internalErrorNotAnAnswer(String kind) {
+        Throwable cause = switch (kind) {
+            case "ArithmeticException" -> new ArithmeticException("long overflow");
+            case "OutOfMemoryError" -> new OutOfMemoryError("Java heap space");
+            default -> new NullPointerException();
+        };
+        SdkClientException e = SdkClientException.builder().message("Unable to unmarshall response (x)").cause(cause)
+                .build();
+
+        ReadRoleException r = StsErrors.toReadRoleException(e, ACCOUNT, ROLE, null, false);
+
+        assertThat(StsErrors.recoverable(e)).isFalse();
+        assertThat(StsErrors.isOutage(e)).isFalse();
+        assertThat(r.reason()).isEqualTo(Reason.INTERNAL_ERROR);
+        assertThat(r.getMessage()).contains(kind, "failed inside this process, not at STS")
+                .doesNotContain("STS refused");
+    }
+
+    @Test
+    void toReadRoleException_sdkClientExceptionWrappingAParseOrIoFailure_notInternal() {
+        SdkClientException parse = SdkClientException.builder().message("Unable to unmarshall response (bad)")
+                .cause(new java.time.format.DateTimeParseException("bad", "x", 0)).build();
+        SdkClientException io = SdkClientException.create("Unable to execute HTTP request",
+                new java.io.IOException("reset"));
+
+        assertThat(StsErrors.toReadRoleException(parse, ACCOUNT, ROLE, null, false).reason())
+                .isEqualTo(Reason.INVALID_RESPONSE);
+        assertThat(StsErrors.toReadRoleException(io, ACCOUNT, ROLE, null, false).reason())
+                .isEqualTo(Reason.STS_UNAVAILABLE);
+    }
+
+    @Test
+    void toReadRoleException_serverErrorWithoutCode_saysStatusBytesAndContentType() {
+        StsException e = (StsException) StsException.builder().statusCode(502)
+                .awsErrorDetails(AwsErrorDetails.builder()
+                        .rawResponse(software.amazon.awssdk.core.SdkBytes.fromUtf8String("<html>bad gateway</html>"))
+                        .sdkHttpResponse(software.amazon.awssdk.http.SdkHttpResponse.builder().statusCode(502)
+                                .putHeader("Content-Type", "text/html\r\nX-Forged: 1").build())
+                        .build())
+                .build();
+
+        ReadRoleException r = StsErrors.toReadRoleException(e, ACCOUNT, ROLE, null, false);
+
+        assertThat(r.reason()).isEqualTo(Reason.STS_UNAVAILABLE);
+        assertThat(r.getMessage()).contains("HTTP 502 without an STS error code (24 bytes, Content-Type text/html\\u000d")
+                .doesNotContain("\n").doesNotContain("bad gateway");
+    }
 }
