@@ -34,8 +34,9 @@ import org.junit.jupiter.api.TestInstance;
  * ({@code OCEAN_AWS_STS_ENDPOINT}): {@code serve} answers the real AWS CLI through the container credentials variables,
  * logs through the jar's own slf4j-simple to stderr without a secret, refuses a second {@code serve} on its port, and
  * shuts down gracefully on SIGTERM (exit 143, the JVM's code for SIGTERM; the shutdown lines logged; the port free);
- * {@code credential-process} prints exactly the credential_process JSON on stdout; help and bad arguments give the
- * documented exit codes. Output of every child is in {@code target/endpoint-jar-it/}.
+ * {@code credential-process} prints exactly the credential_process JSON on stdout, and a denied account exits 3
+ * naming the role. Help and bad arguments: {@link EndpointJarArgumentsIT}. Output of every child is in
+ * {@code target/endpoint-jar-it/}.
  */
 @WithMoto
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -95,53 +96,6 @@ class EndpointJarIT {
     }
 
     @Test
-    void jar_helpAndBadArguments_documentedExitCodesAndNothingElseOnStdout() throws Exception {
-        JarProcesses.Result help = children.run("help", Map.of(), JarProcesses.javaJar("--help"));
-        assertThat(help.code()).as(help.err()).isZero();
-        assertThat(help.out()).contains("Usage: ocean-aws-endpoint", "serve", "credential-process", "profiles",
-                "Exit codes: 0 OK; 2 bad arguments; 3 denied; 4 unavailable", "6 port in use");
-        assertThat(help.err()).isEmpty();
-
-        JarProcesses.Result version = children.run("version", Map.of(), JarProcesses.javaJar("--version"));
-        assertThat(version.code()).isZero();
-        assertThat(version.out()).startsWith("ocean-aws-endpoint ");
-
-        JarProcesses.Result serveHelp = children.run("serve-help", Map.of(), JarProcesses.javaJar("serve", "--help"));
-        assertThat(serveHelp.code()).isZero();
-        assertThat(serveHelp.out()).contains("--token-file", "143 stopped by SIGTERM");
-
-        JarProcesses.Result noCommand = children.run("no-command", Map.of(), JarProcesses.javaJar());
-        assertThat(noCommand.code()).isEqualTo(OceanAwsEndpoint.USAGE);
-        assertThat(noCommand.err()).contains("Missing command", "Run with --help for usage.");
-        assertThat(noCommand.out()).isEmpty();
-
-        JarProcesses.Result badPort = children.run("bad-port", Map.of(), JarProcesses.javaJar("serve", "--port", "nope",
-                "--token-file", children.dir().resolve("unused-token").toString()));
-        assertThat(badPort.code()).isEqualTo(OceanAwsEndpoint.USAGE);
-        assertThat(badPort.err()).contains("--port", "nope", "Run with --help for usage.");
-        assertThat(badPort.out()).isEmpty();
-        assertThat(children.dir().resolve("unused-token")).doesNotExist();
-
-        JarProcesses.Result unknown = children.run("unknown-option", Map.of(),
-                JarProcesses.javaJar("credential-process", "--account", A, "--bogus"));
-        assertThat(unknown.code()).isEqualTo(OceanAwsEndpoint.USAGE);
-        assertThat(unknown.err()).contains("--bogus");
-        assertThat(unknown.out()).isEmpty();
-
-        JarProcesses.Result badAccount = children.run("bad-account", brokerVariables(),
-                JarProcesses.javaJar("credential-process", "--account", "12345"));
-        assertThat(badAccount.code()).isEqualTo(OceanAwsEndpoint.USAGE);
-        assertThat(badAccount.err()).contains("--account must be exactly 12 digits");
-        assertThat(badAccount.out()).isEmpty();
-
-        JarProcesses.Result publicBind = children.run("public-bind", brokerVariables(), JarProcesses.javaJar("serve",
-                "--port", "0", "--bind", "0.0.0.0", "--token-file", children.dir().resolve("bind-token").toString()));
-        assertThat(publicBind.code()).isEqualTo(OceanAwsEndpoint.CONFIGURATION);
-        assertThat(publicBind.err()).contains("0.0.0.0");
-        assertThat(publicBind.out()).isEmpty();
-    }
-
-    @Test
     void credentialProcess_jarAssumingItself_stdoutIsExactlyTheJsonAndDeniedExitsThree() throws Exception {
         JarProcesses.Result ok = children.run("credential-process-self", brokerVariables(),
                 JarProcesses.javaJar("credential-process", "--account", A));
@@ -188,6 +142,8 @@ class EndpointJarIT {
             JarProcesses.Result viaServe = children.run("credential-process-via-serve", Map.of(), JarProcesses.javaJar(
                     "credential-process", "--account", A, "--endpoint", base, "--token-file", tokenFile.toString()));
             JsonNode served = credentialProcessJson(viaServe);
+            assertNoSecret(viaServe.err(), token, served.get("SecretAccessKey").asText(),
+                    served.get("SessionToken").asText());
 
             // The container format straight from the server, with the token.
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
