@@ -14,15 +14,16 @@ import picocli.CommandLine.Option;
 /**
  * {@code serve}: the local credentials endpoint ({@link CredentialsEndpoint}) over a broker built as the library
  * builds it ({@link EndpointBroker}). Runs until SIGTERM or SIGINT; then stops accepting, lets requests in flight
- * finish, closes the broker and exits.
+ * finish, closes the broker and exits. The exit code is then the JVM's for the signal (143 for SIGTERM, 130 for
+ * SIGINT): the shutdown runs in a shutdown hook, and the JVM ends with that code once the hooks are done.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Serves GET /v1/accounts/{accountId}/credentials (the AWS container credentials format) and"
                 + " GET /healthz on a loopback port.", "",
             "Clients: AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:PORT/v1/accounts/ID/credentials and"
                     + " AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=TOKEN_FILE.", "",
-            "Exit codes: 0 stopped; 2 bad arguments; 5 misconfigured (bind address, token file, identity);"
-                    + " 6 port in use."})
+            "Exit codes: 143 stopped by SIGTERM (130 by SIGINT; the JVM's codes, after the graceful shutdown);"
+                    + " 2 bad arguments; 5 misconfigured (bind address, token file, identity); 6 port in use."})
 final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
