@@ -332,8 +332,10 @@ public final class StsGateway implements AutoCloseable {
             }
             AwsCredentials base;
             try {
-                base = baseCredentials == null ? null : baseCredentials.resolveCredentials();
-                if (baseCredentials != null && base == null) {
+                // AssumeRoleWithWebIdentity is unsigned (the token is the credential): no base credentials needed.
+                boolean needsBase = baseCredentials != null && !"AssumeRoleWithWebIdentity".equals(action);
+                base = needsBase ? baseCredentials.resolveCredentials() : null;
+                if (needsBase && base == null) {
                     throw new IllegalStateException("the provider returned no credentials");
                 }
             } catch (Throwable e) {

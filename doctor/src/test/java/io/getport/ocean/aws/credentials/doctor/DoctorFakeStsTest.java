@@ -75,7 +75,7 @@ class DoctorFakeStsTest {
                 .contains("An ExternalId is configured for account " + B + " (OCEAN_AWS_EXTERNAL_ID or"
                         + " OCEAN_AWS_EXTERNAL_IDS) and sent with every AssumeRole.")
                 .contains("No ExternalId is configured for account " + A + ".")
-                .contains("\"Condition\": {\"StringEquals\": {\"sts:ExternalId\": \"YOUR_EXTERNAL_ID\"}}")
+                .contains("\"Condition\": { \"StringEquals\": { \"sts:ExternalId\": \"YOUR_EXTERNAL_ID\" } }")
                 .doesNotContain(EXTERNAL_ID, "the-value-in-the-trust-policy");
         assertThat(causes(account(json, 1))).contains("EXTERNAL_ID_MISMATCH");
         assertThat(json.out).doesNotContain(EXTERNAL_ID);

@@ -63,7 +63,7 @@ class DoctorIrsaTest {
             JsonNode equals = statement.field("Condition").get().field("StringEquals").get();
             assertThat(equals.field(issuer + ":sub").get().asString()).isEqualTo("system:serviceaccount:port:ocean-aws");
             assertThat(equals.field(issuer + ":aud").get().asString()).isEqualTo("sts.amazonaws.com");
-            assertThat(text.out).contains("\"Principal\": {\"Federated\": \"arn:aws:iam::" + B + ":oidc-provider/");
+            assertThat(text.flat()).contains("\"Principal\": { \"Federated\": \"arn:aws:iam::" + B + ":oidc-provider/");
             String all = r.out + r.err + text.out + text.err;
             assertThat(all).doesNotContain(token.encoded(), Files.readString(tokenFile).trim());
             assertThat(sts.issuedSecrets()).isNotEmpty().allSatisfy(s -> assertThat(all).doesNotContain(s));
