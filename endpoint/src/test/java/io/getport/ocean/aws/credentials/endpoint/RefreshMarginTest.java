@@ -40,9 +40,14 @@ class RefreshMarginTest {
     void keeper_notYetInThePlan_makesNoStsCall() {
         try (FakeStsFixture f = FakeStsFixture.start(b -> b.executor(Runnable::run))) {
             f.credentials(ACCOUNT);
-            f.clock.advance(Duration.ofMinutes(38)); // 22 min left: before the plan's earliest start
+            // The account's planned refresh is at its phase, at least 20 minutes before expiry: 1 ms before it, the
+            // keeper's touch is a cache read.
+            java.time.Instant planned = f.broker.forAccount(ACCOUNT).nextRefresh().orElseThrow();
+            f.clock.set(planned.minusMillis(1));
             f.endpoint.keepFresh();
             assertThat(f.sts.count("AssumeRole")).isEqualTo(1);
+            assertThat(Duration.between(planned, f.broker.forAccount(ACCOUNT).expiration().orElseThrow()))
+                    .isGreaterThanOrEqualTo(Duration.ofMinutes(20));
         }
     }
 
