@@ -46,7 +46,7 @@ class ConsumerTest {
     private static ReadRoleBroker.Builder broker() {
         return ReadRoleBroker.builder()
                 .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
-                .baseCredentials(seed.baseUserCredentialsProvider())
+                .identity(i -> i.baseCredentials(seed.baseUserCredentialsProvider()))
                 .region(Region.US_EAST_1)
                 .stsEndpoint(seed.endpoint());
     }

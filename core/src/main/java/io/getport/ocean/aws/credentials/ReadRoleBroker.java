@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,8 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * }
  * }</pre>
  *
- * <p><b>Identity.</b> {@link Builder#build()} detects the runtime identity (see {@link Builder#identitySource}) and
+ * <p><b>Identity.</b> {@link Builder#build()} detects the runtime identity (see
+ * {@link IdentityConfiguration.Builder#identitySource}) and
  * fails closed with a {@link ReadRoleException} listing every source checked when there is none. It makes no STS call.
  * Detection itself calls nothing but, in {@code auto} mode on a host that is neither EKS nor ECS, one short IMDSv2
  * token request; opening the detected source may read local runtime metadata once (ECS task metadata, the EC2 role
@@ -460,27 +462,11 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
      */
     public static final class Builder {
         private final Settings.Draft d = new Settings.Draft();
+        private IdentityConfiguration identity = IdentityConfiguration.builder().build();
+        private RefreshConfiguration refresh = RefreshConfiguration.builder().build();
+        private StsProtectionConfiguration stsProtection = StsProtectionConfiguration.builder().build();
 
         private Builder() {
-        }
-
-        /**
-         * Base credentials to assume the read role with, instead of detecting the runtime identity. Default: detect
-         * ({@code OCEAN_AWS_IDENTITY_SOURCE}).
-         */
-        public Builder baseCredentials(AwsCredentialsProvider baseCredentials) {
-            d.baseCredentials = Objects.requireNonNull(baseCredentials, "baseCredentials");
-            return this;
-        }
-
-        /**
-         * Which runtime identity to use: {@code auto} (default: EKS IRSA, EKS Pod Identity, ECS, EC2, in that order),
-         * or pin one of {@code eks-irsa}, {@code eks-pod-identity}, {@code ecs}, {@code ec2}, {@code environment}.
-         * Static keys from the environment are used only when pinned. {@code OCEAN_AWS_IDENTITY_SOURCE}.
-         */
-        public Builder identitySource(String identitySource) {
-            d.identitySource = Objects.requireNonNull(identitySource, "identitySource");
-            return this;
         }
 
         /** Where settings and runtime signals are read from. Default: {@link RuntimeEnvironment#system()}. */
@@ -610,164 +596,9 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
             return this;
         }
 
-        /**
-         * Refuse to work when the base identity is not in this account. Default
-         * ({@code OCEAN_AWS_EXPECTED_BASE_ACCOUNT}): not checked.
-         */
-        public Builder expectedBaseAccount(String accountId) {
-            d.expectedBaseAccount = Objects.requireNonNull(accountId, "accountId");
-            return this;
-        }
-
         /** Refuse {@code forAccount} for any other account. Default ({@code OCEAN_AWS_ALLOWED_ACCOUNTS}): any. */
         public Builder allowedAccounts(Set<String> accountIds) {
             d.allowedAccounts = new LinkedHashSet<>(Objects.requireNonNull(accountIds, "accountIds"));
-            return this;
-        }
-
-        /**
-         * The old name for "outage buffer plus mandatory window": when set (and {@link #outageBuffer} is not), the
-         * outage buffer is this window minus the mandatory window. Default ({@code OCEAN_AWS_ADVISORY_WINDOW}): unset;
-         * see {@link #outageBuffer}.
-         */
-        public Builder advisoryWindow(Duration window) {
-            d.advisoryWindow = Objects.requireNonNull(window, "window");
-            return this;
-        }
-
-        /**
-         * The outage buffer: every account's planned background refresh is at least this long before its mandatory
-         * window, so an STS outage shorter than it fails no caller whose credentials were refreshed on plan. Accounts
-         * are refreshed every {@code lifetime - outageBuffer - mandatoryWindow}, each at its own phase (spread over
-         * the period, kept from refresh to refresh), which costs {@code lifetime / (lifetime - outageBuffer -
-         * mandatoryWindow)} AssumeRole per lifetime; see docs/REFRESH.md. Capped at half the lifetime minus the
-         * mandatory window. Default ({@code OCEAN_AWS_OUTAGE_BUFFER}): a sixth of the lifetime, between 1 and 60
-         * minutes (10 minutes for 1-hour credentials).
-         */
-        public Builder outageBuffer(Duration buffer) {
-            d.outageBuffer = Objects.requireNonNull(buffer, "buffer");
-            return this;
-        }
-
-        /**
-         * The mandatory window before expiry, in which callers wait for the refresh and credentials are never handed
-         * out. Default ({@code OCEAN_AWS_MANDATORY_WINDOW}): 1 minute.
-         */
-        public Builder mandatoryWindow(Duration window) {
-            d.mandatoryWindow = Objects.requireNonNull(window, "window");
-            return this;
-        }
-
-        /**
-         * No longer used: refreshes are spread by each account's phase (see {@link #outageBuffer}), not by shortening
-         * some accounts' buffers at random. Still validated (0 to 1) so that existing configurations build.
-         *
-         * @deprecated has no effect since the phase schedule
-         */
-        @Deprecated
-        public Builder refreshJitter(double fraction) {
-            d.refreshJitter = fraction;
-            return this;
-        }
-
-        /**
-         * How long a caller waits for STS to answer the refresh call once it was sent (retries included); time spent
-         * queued behind other accounts' calls is bounded by {@link #queueTimeout} instead. Default
-         * ({@code OCEAN_AWS_REFRESH_TIMEOUT}): 15 s.
-         */
-        public Builder refreshTimeout(Duration timeout) {
-            d.refreshTimeout = Objects.requireNonNull(timeout, "timeout");
-            return this;
-        }
-
-        /**
-         * How long an STS call may wait in the broker's queue (for the adaptive rate and the concurrency cap) before
-         * it fails with {@link Reason#QUEUE_TIMEOUT}; a caller whose account's call is queued waits that long, then
-         * up to {@link #refreshTimeout} for STS. Default ({@code OCEAN_AWS_QUEUE_TIMEOUT}): 5 minutes (10,000 accounts
-         * at 150 calls/s take about 67 s).
-         */
-        public Builder queueTimeout(Duration timeout) {
-            d.queueTimeout = Objects.requireNonNull(timeout, "timeout");
-            return this;
-        }
-
-        /** Timeout of one STS call. Default ({@code OCEAN_AWS_STS_CALL_TIMEOUT}): 5 s. */
-        public Builder stsCallTimeout(Duration timeout) {
-            d.stsCallTimeout = Objects.requireNonNull(timeout, "timeout");
-            return this;
-        }
-
-        /**
-         * How long a non-recoverable failure (AccessDenied, ...) is remembered per account, so repeated calls do not
-         * reach STS. Default ({@code OCEAN_AWS_FAILURE_CACHE_TIME}): 60 s.
-         */
-        public Builder failureCacheTime(Duration time) {
-            d.failureCacheTime = Objects.requireNonNull(time, "time");
-            return this;
-        }
-
-        /** Attempts per refresh for recoverable failures, first included. Default ({@code OCEAN_AWS_RETRY_MAX_ATTEMPTS}): 3. */
-        public Builder retryMaxAttempts(int attempts) {
-            d.retryMaxAttempts = attempts;
-            return this;
-        }
-
-        /** Base of the exponential backoff with full jitter. Default ({@code OCEAN_AWS_RETRY_BASE_DELAY}): 200 ms. */
-        public Builder retryBaseDelay(Duration delay) {
-            d.retryBaseDelay = Objects.requireNonNull(delay, "delay");
-            return this;
-        }
-
-        /** Cap of the backoff. Default ({@code OCEAN_AWS_RETRY_MAX_DELAY}): 20 s. */
-        public Builder retryMaxDelay(Duration delay) {
-            d.retryMaxDelay = Objects.requireNonNull(delay, "delay");
-            return this;
-        }
-
-        /**
-         * The ceiling of the broker's adaptive STS rate, in calls per second for all accounts together: the rate
-         * starts here, goes down (x0.7, at most every 100 ms) when STS answers {@code Throttling}, and recovers
-         * gradually, never above this value nor below 1/s (see docs/REFRESH.md). Default
-         * ({@code OCEAN_AWS_STS_RATE_LIMIT}): 500, under STS's published 600/s AssumeRole quota.
-         */
-        public Builder stsRateLimit(int callsPerSecond) {
-            d.stsRateLimit = callsPerSecond;
-            return this;
-        }
-
-        /**
-         * Concurrent STS calls, for all accounts together; also the size of the broker's STS thread pool (idle
-         * threads exit). Default ({@code OCEAN_AWS_STS_MAX_CONCURRENCY}): 10.
-         */
-        public Builder stsMaxConcurrency(int calls) {
-            d.stsMaxConcurrency = calls;
-            return this;
-        }
-
-        /**
-         * Failure rate (percent of the last 20 STS calls, recoverable failures only) that opens the circuit breaker.
-         * Default ({@code OCEAN_AWS_CIRCUIT_FAILURE_RATE}): 50.
-         */
-        public Builder circuitFailureRate(int percent) {
-            d.circuitFailureRate = percent;
-            return this;
-        }
-
-        /** How long an open circuit stays open. Default ({@code OCEAN_AWS_CIRCUIT_OPEN_DURATION}): 30 s. */
-        public Builder circuitOpenDuration(Duration duration) {
-            d.circuitOpenDuration = Objects.requireNonNull(duration, "duration");
-            return this;
-        }
-
-        /** Most accounts cached at once. Default ({@code OCEAN_AWS_CACHE_MAX_ACCOUNTS}): 50,000. */
-        public Builder cacheMaximumAccounts(long accounts) {
-            d.cacheMaximumAccounts = accounts;
-            return this;
-        }
-
-        /** An account not resolved for this long is evicted. Default ({@code OCEAN_AWS_CACHE_IDLE_TIME}): 6 h. */
-        public Builder cacheIdleTime(Duration idle) {
-            d.cacheIdleTime = Objects.requireNonNull(idle, "idle");
             return this;
         }
 
@@ -795,13 +626,71 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
         }
 
         /**
+         * The identity options (identity source, base credentials, expected base account), replacing any set
+         * before. Default: each option from its variable, then its default.
+         */
+        public Builder identity(IdentityConfiguration configuration) {
+            this.identity = Objects.requireNonNull(configuration, "identity");
+            return this;
+        }
+
+        /**
+         * Sets identity options on a builder of the current ones, so calls add up:
+         * {@code .identity(i -> i.identitySource("ecs"))}.
+         */
+        public Builder identity(Consumer<IdentityConfiguration.Builder> mutation) {
+            this.identity = IdentityConfiguration.mutate(identity, mutation);
+            return this;
+        }
+
+        /**
+         * The refresh and cache options (outage buffer, mandatory window, timeouts, failure cache, cache bounds),
+         * replacing any set before. Default: each option from its variable, then its default.
+         */
+        public Builder refresh(RefreshConfiguration configuration) {
+            this.refresh = Objects.requireNonNull(configuration, "refresh");
+            return this;
+        }
+
+        /**
+         * Sets refresh options on a builder of the current ones, so calls add up:
+         * {@code .refresh(r -> r.outageBuffer(Duration.ofMinutes(20)))}.
+         */
+        public Builder refresh(Consumer<RefreshConfiguration.Builder> mutation) {
+            this.refresh = RefreshConfiguration.mutate(refresh, mutation);
+            return this;
+        }
+
+        /**
+         * The STS protection options (rate ceiling, concurrency, call timeout, retries, circuit breaker), replacing
+         * any set before. Default: each option from its variable, then its default.
+         */
+        public Builder stsProtection(StsProtectionConfiguration configuration) {
+            this.stsProtection = Objects.requireNonNull(configuration, "stsProtection");
+            return this;
+        }
+
+        /**
+         * Sets STS protection options on a builder of the current ones, so calls add up:
+         * {@code .stsProtection(s -> s.stsRateLimit(100))}.
+         */
+        public Builder stsProtection(Consumer<StsProtectionConfiguration.Builder> mutation) {
+            this.stsProtection = StsProtectionConfiguration.mutate(stsProtection, mutation);
+            return this;
+        }
+
+        /**
          * Validates the settings, detects the runtime identity and builds the broker.
          *
          * @throws IllegalArgumentException for a bad setting, naming it, the rule and the value
          * @throws ReadRoleException with {@link Reason#NO_IDENTITY} when no identity is found
          */
         public ReadRoleBroker build() {
-            Settings settings = Settings.resolve(d);
+            Settings.Draft all = d.copy();
+            identity.applyTo(all);
+            refresh.applyTo(all);
+            stsProtection.applyTo(all);
+            Settings settings = Settings.resolve(all);
             return new ReadRoleBroker(settings, new Events(settings.listeners), false);
         }
     }

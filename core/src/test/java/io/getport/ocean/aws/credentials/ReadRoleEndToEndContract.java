@@ -37,7 +37,7 @@ abstract class ReadRoleEndToEndContract {
     ReadRoleBroker broker() {
         return ReadRoleBroker.builder()
                 .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
-                .baseCredentials(baseCredentials())
+                .identity(i -> i.baseCredentials(baseCredentials()))
                 .region(Region.US_EAST_1)
                 .stsEndpoint(endpoint())
                 .sessionName(SESSION_NAME)

@@ -67,7 +67,7 @@ class ReadRoleMotoEndToEndTest extends ReadRoleEndToEndContract {
         String account = seed.targetAccountIds().get(0);
         try (ReadRoleBroker broker = ReadRoleBroker.builder()
                 .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
-                .baseCredentials(StaticCredentialsProvider.create(seed.deniedUserCredentials()))
+                .identity(i -> i.baseCredentials(StaticCredentialsProvider.create(seed.deniedUserCredentials())))
                 .region(Region.US_EAST_1)
                 .stsEndpoint(seed.endpoint())
                 .build()) {
@@ -110,10 +110,10 @@ class ReadRoleMotoEndToEndTest extends ReadRoleEndToEndContract {
                 .build();
              ReadRoleBroker broker = ReadRoleBroker.builder()
                      .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
-                     .baseCredentials(seed.baseUserCredentialsProvider())
+                     .identity(i -> i.baseCredentials(seed.baseUserCredentialsProvider()))
                      .region(Region.US_EAST_1)
                      .stsClient(sts)
-                     .stsRateLimit(1000)
+                     .stsProtection(s -> s.stsRateLimit(1000))
                      .build()) {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<List<AwsCredentials>>> results = new ArrayList<>();

@@ -27,13 +27,14 @@ class S3CrtTest {
     private static ReadRoleBroker.Builder broker(FakeSts sts, MutableClock clock) {
         return ReadRoleBroker.builder()
                 .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
-                .baseCredentials(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")))
+                .identity(i -> i.baseCredentials(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE",
+                                "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"))))
                 .region(Region.EU_WEST_1)
                 .stsEndpoint(sts.endpoint())
                 .clock(clock)
-                .retryMaxAttempts(1)
-                .refreshTimeout(Duration.ofSeconds(30));
+                .stsProtection(s -> s.retryMaxAttempts(1))
+                .refresh(r -> r.refreshTimeout(Duration.ofSeconds(30)));
     }
 
     @Test

@@ -67,7 +67,8 @@ public class B2ManyAccounts {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         sts = FakeSts.start();
-        broker = Fixtures.broker(sts.endpoint()).stsRateLimit(5_000).stsMaxConcurrency(16).build();
+        broker = Fixtures.broker(sts.endpoint()).stsProtection(s -> s.stsRateLimit(5_000).stsMaxConcurrency(16))
+                .build();
         sdkClient = Fixtures.sdkClient(sts.endpoint());
         ids = Fixtures.accountIds(accounts);
         sdk = new ConcurrentHashMap<>();

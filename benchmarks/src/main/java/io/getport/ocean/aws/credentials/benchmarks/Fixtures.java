@@ -60,7 +60,7 @@ final class Fixtures {
     static ReadRoleBroker.Builder broker(URI sts) {
         return ReadRoleBroker.builder()
                 .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
-                .baseCredentials(BASE)
+                .identity(i -> i.baseCredentials(BASE))
                 .region(REGION)
                 .stsEndpoint(sts)
                 .sessionName(SESSION_NAME);

@@ -60,7 +60,7 @@ final class S1ColdStart {
         boolean grouped = config.grouped();
         try (StsBackend sts = StsBackend.start(config.sts(), config.childProcess());
              Contender contender = Contender.create(kind, sts.endpoint(), b -> config.oursRateLimit() > 0
-                     ? b.stsRateLimit(config.oursRateLimit()) : b)) {
+                     ? b.stsProtection(s -> s.stsRateLimit(config.oursRateLimit())) : b)) {
             AtomicInteger next = new AtomicInteger();
             AtomicInteger ok = new AtomicInteger();
             AtomicInteger failures = new AtomicInteger();

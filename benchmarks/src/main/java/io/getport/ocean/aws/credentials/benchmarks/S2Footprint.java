@@ -77,7 +77,8 @@ final class S2Footprint {
             Heap.settledLiveBytes();
             int threadsBeforeContender = Heap.liveThreads();
             java.util.Map<String, Integer> namesBefore = Heap.threadsByName();
-            Contender contender = Contender.create(kind, sts.endpoint(), b -> b.stsRateLimit(5_000));
+            Contender contender = Contender.create(kind, sts.endpoint(), b -> b.stsProtection(s -> s
+                    .stsRateLimit(5_000)));
             try {
                 contender.resolve(pilot);
                 long before = Heap.settledLiveBytes();

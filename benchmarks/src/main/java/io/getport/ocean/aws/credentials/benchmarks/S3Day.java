@@ -212,10 +212,10 @@ final class S3Day {
             CountingExecutor executor) {
         ReadRoleBroker.Builder b = Fixtures.broker(sts.endpoint())
                 .clock(clock)
-                .stsRateLimit(c.stsRateLimit())
+                .stsProtection(s -> s.stsRateLimit(c.stsRateLimit()))
                 .executor(executor)
                 .listener(l);
-        return c.retryMaxAttempts() > 0 ? b.retryMaxAttempts(c.retryMaxAttempts()) : b;
+        return c.retryMaxAttempts() > 0 ? b.stsProtection(s -> s.retryMaxAttempts(c.retryMaxAttempts())) : b;
     }
 
     /**

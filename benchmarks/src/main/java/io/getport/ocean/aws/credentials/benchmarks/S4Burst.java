@@ -81,7 +81,7 @@ final class S4Burst {
         String pilot = Fixtures.accountId(config.accounts());
         try (StsBackend sts = StsBackend.start(config.sts(), config.childProcess());
              Contender contender = Contender.create(kind, sts.endpoint(), b -> config.oursRateLimit() > 0
-                     ? b.stsRateLimit(config.oursRateLimit()) : b)) {
+                     ? b.stsProtection(s -> s.stsRateLimit(config.oursRateLimit())) : b)) {
             contender.resolve(pilot);
             QuotaSts.Stats before = sts.stats();
             AtomicInteger ok = new AtomicInteger();

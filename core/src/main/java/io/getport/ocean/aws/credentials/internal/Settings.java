@@ -344,7 +344,16 @@ public final class Settings {
     }
 
     /** The mutable values a builder collects; {@code null} means "not set". */
-    public static final class Draft {
+    public static final class Draft implements Cloneable {
+        /** A shallow copy: the builder keeps its values when {@code build()} applies the option groups. */
+        public Draft copy() {
+            try {
+                return (Draft) clone();
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError(e);
+            }
+        }
+
         public RuntimeEnvironment environment;
         public Clock clock;
         public String identitySource;

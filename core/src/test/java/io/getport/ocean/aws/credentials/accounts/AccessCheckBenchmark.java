@@ -44,13 +44,15 @@ public final class AccessCheckBenchmark {
         try (FakeSts sts = FakeSts.builder().threads(96).start()) {
             sts.latency(Duration.ofMillis(latencyMs));
             // Warm-up (JIT, connection pool) on other account IDs, not measured.
-            run(sts, "warm-up", targets(7, 200), b -> b.stsRateLimit(1000).stsMaxConcurrency(16), false);
+            run(sts, "warm-up", targets(7, 200), b -> b.stsProtection(s -> s.stsRateLimit(1000).stsMaxConcurrency(16)),
+                    false);
             run(sts, "serial resolveCredentials, defaults (rate 50/s, cap 8)", targets(1, accounts), b -> { }, true);
             run(sts, "checkAccess, defaults (rate 50/s, cap 8)", targets(2, accounts), b -> { }, false);
             run(sts, "no window: all at once, defaults (rate 50/s, cap 8)", targets(5, accounts), b -> { }, null);
-            run(sts, "checkAccess, rate 500/s, cap 8", targets(3, accounts), b -> b.stsRateLimit(500), false);
+            run(sts, "checkAccess, rate 500/s, cap 8", targets(3, accounts), b -> b.stsProtection(s -> s
+                    .stsRateLimit(500)), false);
             run(sts, "checkAccess, rate 1000/s, cap 32", targets(4, accounts),
-                    b -> b.stsRateLimit(1000).stsMaxConcurrency(32), false);
+                    b -> b.stsProtection(s -> s.stsRateLimit(1000).stsMaxConcurrency(32)), false);
         }
     }
 
@@ -66,8 +68,8 @@ public final class AccessCheckBenchmark {
             Consumer<ReadRoleBroker.Builder> settings, Boolean serial) {
         ReadRoleBroker.Builder b = ReadRoleBroker.builder()
                 .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
-                .baseCredentials(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create("AKIAFAKEBENCH000001", "bench-secret")))
+                .identity(i -> i.baseCredentials(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("AKIAFAKEBENCH000001", "bench-secret"))))
                 .region(Region.US_EAST_1)
                 .stsEndpoint(sts.endpoint());
         settings.accept(b);

@@ -51,15 +51,15 @@ class AccessCheckTest {
     private ReadRoleBroker broker(Consumer<ReadRoleBroker.Builder> extra) {
         ReadRoleBroker.Builder b = ReadRoleBroker.builder()
                 .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
-                .baseCredentials(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create("AKIAFAKEBASE0000001", "base-secret-key")))
+                .identity(i -> i.baseCredentials(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("AKIAFAKEBASE0000001", "base-secret-key"))))
                 .region(Region.US_EAST_1)
                 .stsEndpoint(sts.endpoint())
                 .externalId(EXTERNAL_ID)
                 .clock(clock)
-                .retryBaseDelay(Duration.ofMillis(1))
+                .stsProtection(s -> s.retryBaseDelay(Duration.ofMillis(1))
                 .retryMaxDelay(Duration.ofMillis(5))
-                .stsRateLimit(1000);
+                .stsRateLimit(1000));
         extra.accept(b);
         ReadRoleBroker broker = b.build();
         brokers.add(broker);
@@ -241,8 +241,9 @@ class AccessCheckTest {
         // reached: both peaks are then exact, whatever else runs on the machine.
         StsGate gate = new StsGate(false);
         sts.onRequest(gate);
-        ReadRoleBroker broker = broker(b -> b.stsMaxConcurrency(4).stsCallTimeout(Duration.ofMinutes(2))
-                .refreshTimeout(Duration.ofMinutes(5)));
+        ReadRoleBroker broker = broker(b -> b.stsProtection(s -> s
+                .stsMaxConcurrency(4).stsCallTimeout(Duration.ofMinutes(2)))
+                .refresh(r -> r.refreshTimeout(Duration.ofMinutes(5))));
         List<AccountTarget> targets = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
             targets.add(AccountTarget.account(String.format("4000000000%02d", i)));
@@ -270,7 +271,7 @@ class AccessCheckTest {
     void runAsync_windowOfOne_onlyOneResolutionInFlight() throws Exception {
         StsGate counter = new StsGate(true);
         sts.onRequest(counter);
-        ReadRoleBroker broker = broker(b -> b.stsMaxConcurrency(8));
+        ReadRoleBroker broker = broker(b -> b.stsProtection(s -> s.stsMaxConcurrency(8)));
         List<AccountTarget> targets = List.of(AccountTarget.account(account(1)), AccountTarget.account(account(2)),
                 AccountTarget.account(account(3)));
 

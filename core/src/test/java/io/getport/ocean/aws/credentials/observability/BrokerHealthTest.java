@@ -100,7 +100,8 @@ class BrokerHealthTest {
             }
         };
         try (FakeSts sts = FakeSts.builder().clock(clock).start();
-                ReadRoleBroker broker = broker(sts, clock).refreshJitter(0).listener(onFailure).build()) {
+                ReadRoleBroker broker = broker(sts, clock).refresh(r -> r.refreshJitter(0)).listener(onFailure)
+                        .build()) {
             AwsReadSession session = broker.forAccount(OK_ACCOUNT);
             session.credentialsProvider().resolveCredentials();
             sts.fail(StsError.SERVICE_UNAVAILABLE);
@@ -180,12 +181,13 @@ class BrokerHealthTest {
     void stsEndpoint_noOverride_regionalEndpointOfPartition() {
         try (ReadRoleBroker eu = ReadRoleBroker.builder()
                 .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
-                .baseCredentials(StaticCredentialsProvider.create(ObservabilityTesting.BASE_KEYS))
+                .identity(i -> i.baseCredentials(StaticCredentialsProvider.create(ObservabilityTesting.BASE_KEYS)))
                 .region(Region.EU_WEST_1)
                 .build();
                 ReadRoleBroker cn = ReadRoleBroker.builder()
                         .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
-                        .baseCredentials(StaticCredentialsProvider.create(ObservabilityTesting.BASE_KEYS))
+                        .identity(i -> i.baseCredentials(
+                                StaticCredentialsProvider.create(ObservabilityTesting.BASE_KEYS)))
                         .region(Region.CN_NORTH_1)
                         .build()) {
             assertThat(eu.stsEndpoint()).isEqualTo(URI.create("https://sts.eu-west-1.amazonaws.com"));

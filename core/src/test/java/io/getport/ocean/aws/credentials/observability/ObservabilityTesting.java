@@ -26,15 +26,15 @@ final class ObservabilityTesting {
     static ReadRoleBroker.Builder broker(FakeSts sts, MutableClock clock) {
         return ReadRoleBroker.builder()
                 .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
-                .baseCredentials(StaticCredentialsProvider.create(BASE_KEYS))
+                .identity(i -> i.baseCredentials(StaticCredentialsProvider.create(BASE_KEYS)))
                 .region(Region.US_EAST_1)
                 .stsEndpoint(sts.endpoint())
                 .sessionName("ocean-observability-test")
                 .clock(clock)
-                .retryMaxAttempts(1)
+                .stsProtection(s -> s.retryMaxAttempts(1)
                 .retryBaseDelay(Duration.ofMillis(5))
-                .retryMaxDelay(Duration.ofMillis(20))
-                .refreshTimeout(WAIT);
+                .retryMaxDelay(Duration.ofMillis(20)))
+                .refresh(r -> r.refreshTimeout(WAIT));
     }
 
     static String roleArn(String account) {

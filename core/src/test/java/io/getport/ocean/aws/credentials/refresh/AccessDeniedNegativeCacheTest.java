@@ -45,7 +45,7 @@ class AccessDeniedNegativeCacheTest {
     }
 
     private ReadRoleBroker.Builder deniedBroker() {
-        return broker(sts, clock).failureCacheTime(FAILURE_CACHE_TIME);
+        return broker(sts, clock).refresh(r -> r.failureCacheTime(FAILURE_CACHE_TIME));
     }
 
     @Test

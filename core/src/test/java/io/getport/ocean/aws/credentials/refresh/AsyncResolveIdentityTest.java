@@ -47,7 +47,8 @@ class AsyncResolveIdentityTest {
 
     private ReadRoleBroker.Builder patientBroker() {
         // Callers wait up to 30 s: long enough for the test to release STS first.
-        return broker(sts, clock).refreshTimeout(Duration.ofSeconds(30)).stsCallTimeout(Duration.ofSeconds(30));
+        return broker(sts, clock).refresh(r -> r.refreshTimeout(Duration.ofSeconds(30)))
+                .stsProtection(s -> s.stsCallTimeout(Duration.ofSeconds(30)));
     }
 
     @Test

@@ -97,7 +97,7 @@ class CallerDeadlineTest {
     @Test
     void queuedCallBehindOthers_itsCallerCancels_theCallStillRunsOnceAndIsCached() throws Exception {
         // One STS call at a time: account 3's call runs (held), account 4's waits in the broker's queue.
-        try (ReadRoleBroker broker = broker(sts, clock).stsMaxConcurrency(1).build()) {
+        try (ReadRoleBroker broker = broker(sts, clock).stsProtection(s -> s.stsMaxConcurrency(1)).build()) {
             AwsReadSession running = broker.forAccount(account(3));
             AwsReadSession queued = broker.forAccount(account(4));
             sts.hang();

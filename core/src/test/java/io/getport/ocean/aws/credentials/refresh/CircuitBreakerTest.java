@@ -43,7 +43,8 @@ class CircuitBreakerTest {
     @Test
     void resolveCredentials_stsDown_circuitOpensColdAccountsFailFastCachedServedThenCloses() {
         RefreshTesting.Counting counting = new RefreshTesting.Counting();
-        try (ReadRoleBroker broker = broker(sts, clock).circuitOpenDuration(OPEN).listener(counting).build();
+        try (ReadRoleBroker broker = broker(sts, clock).stsProtection(s -> s.circuitOpenDuration(OPEN))
+                .listener(counting).build();
                 LogCapture logs = LogCapture.attach(Level.INFO)) {
             AwsReadSession warm = broker.forAccount(account(0));
             AwsSessionCredentials cached = resolve(warm);

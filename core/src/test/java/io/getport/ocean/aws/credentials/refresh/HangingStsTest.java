@@ -50,7 +50,8 @@ class HangingStsTest {
     }
 
     private ReadRoleBroker hangingBroker() {
-        return broker(sts, clock).refreshTimeout(REFRESH_TIMEOUT).stsCallTimeout(STS_CALL_TIMEOUT).build();
+        return broker(sts, clock).refresh(r -> r.refreshTimeout(REFRESH_TIMEOUT))
+                .stsProtection(s -> s.stsCallTimeout(STS_CALL_TIMEOUT)).build();
     }
 
     @Test

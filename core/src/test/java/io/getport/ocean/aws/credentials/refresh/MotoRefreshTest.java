@@ -41,14 +41,14 @@ class MotoRefreshTest {
     private static ReadRoleBroker.Builder broker(SeedArchitecture seed, MutableClock clock) {
         return ReadRoleBroker.builder()
                 .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
-                .baseCredentials(seed.baseUserCredentialsProvider())
+                .identity(i -> i.baseCredentials(seed.baseUserCredentialsProvider()))
                 .region(Region.US_EAST_1)
                 .stsEndpoint(seed.endpoint())
                 .sessionName("ocean-refresh-moto")
                 .clock(clock)
-                .retryBaseDelay(Duration.ofMillis(5))
-                .retryMaxDelay(Duration.ofMillis(40))
-                .refreshTimeout(Duration.ofSeconds(30));
+                .stsProtection(s -> s.retryBaseDelay(Duration.ofMillis(5))
+                .retryMaxDelay(Duration.ofMillis(40)))
+                .refresh(r -> r.refreshTimeout(Duration.ofSeconds(30)));
     }
 
     @Test
@@ -58,7 +58,8 @@ class MotoRefreshTest {
         MutableClock clock = MutableClock.atSystemTime();
         RefreshTesting.Counting counting = new RefreshTesting.Counting();
         seed.removeAssumePermission();
-        try (ReadRoleBroker broker = broker(seed, clock).failureCacheTime(Duration.ofSeconds(60)).listener(counting)
+        try (ReadRoleBroker broker = broker(seed, clock).refresh(r -> r.failureCacheTime(Duration.ofSeconds(60)))
+                .listener(counting)
                 .build(); LogCapture logs = LogCapture.attach(Level.INFO)) {
             AwsReadSession session = broker.forAccount(account);
 

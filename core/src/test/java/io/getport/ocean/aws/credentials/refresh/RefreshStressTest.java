@@ -88,8 +88,10 @@ class RefreshStressTest {
         Map<Reason, AtomicInteger> failures = new ConcurrentHashMap<>();
         AtomicInteger served = new AtomicInteger();
         // A high local rate limit: with evictions most calls need STS, and the test is about correctness, not pacing.
-        try (ReadRoleBroker broker = broker(sts, clock).stsClient(stsClient).cacheMaximumAccounts(cacheSize)
-                .stsRateLimit(10_000).refreshTimeout(Duration.ofSeconds(20)).build()) {
+        try (ReadRoleBroker broker = broker(sts, clock).stsClient(stsClient)
+                .refresh(r -> r.cacheMaximumAccounts(cacheSize))
+                .stsProtection(s -> s.stsRateLimit(10_000)).refresh(r -> r.refreshTimeout(Duration.ofSeconds(20)))
+                        .build()) {
             CyclicBarrier start = new CyclicBarrier(THREADS);
             List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {

@@ -54,14 +54,14 @@ final class RefreshTesting {
     static ReadRoleBroker.Builder broker(URI endpoint, MutableClock clock) {
         return ReadRoleBroker.builder()
                 .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
-                .baseCredentials(StaticCredentialsProvider.create(BASE_KEYS))
+                .identity(i -> i.baseCredentials(StaticCredentialsProvider.create(BASE_KEYS)))
                 .region(Region.US_EAST_1)
                 .stsEndpoint(endpoint)
                 .sessionName("ocean-refresh-test")
                 .clock(clock)
-                .retryBaseDelay(Duration.ofMillis(5))
-                .retryMaxDelay(Duration.ofMillis(40))
-                .refreshTimeout(WAIT);
+                .stsProtection(s -> s.retryBaseDelay(Duration.ofMillis(5))
+                .retryMaxDelay(Duration.ofMillis(40)))
+                .refresh(r -> r.refreshTimeout(WAIT));
     }
 
     static ReadRoleBroker.Builder broker(FakeSts sts, MutableClock clock) {

@@ -46,8 +46,9 @@ class RoleChainingLimitTest {
 
     private ReadRoleBroker chainingBroker() {
         return broker(sts, clock)
-                .baseCredentials(StaticCredentialsProvider.create(AwsSessionCredentials.create(SESSION_KEY,
-                        "bPxRfiCYEXAMPLEKEYwJalrXUtnFEMIK7MDENG", "IQoJb3JpZ2luX2VjEXAMPLETOKEN")))
+                .identity(i -> i.baseCredentials(
+                        StaticCredentialsProvider.create(AwsSessionCredentials.create(SESSION_KEY,
+                        "bPxRfiCYEXAMPLEKEYwJalrXUtnFEMIK7MDENG", "IQoJb3JpZ2luX2VjEXAMPLETOKEN"))))
                 .sessionDuration(Duration.ofHours(2))
                 .build();
     }

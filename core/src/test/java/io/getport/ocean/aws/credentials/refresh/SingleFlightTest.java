@@ -49,7 +49,7 @@ class SingleFlightTest {
 
     private ReadRoleBroker.Builder fastBroker() {
         // High enough that the local limits never refuse a call here; single flight is what keeps the count down.
-        return broker(sts, clock).stsRateLimit(100_000).stsMaxConcurrency(16);
+        return broker(sts, clock).stsProtection(s -> s.stsRateLimit(100_000).stsMaxConcurrency(16));
     }
 
     @Test

@@ -49,7 +49,8 @@ class StsThrottlingTest {
     @Test
     void resolveCredentials_everyOtherCallPerRoleThrottled_noCallerErrorAndExactlyTwoCallsPerRefresh() {
         RefreshTesting.Counting counting = new RefreshTesting.Counting();
-        try (ReadRoleBroker broker = broker(sts, clock).retryMaxAttempts(MAX_ATTEMPTS).listener(counting).build()) {
+        try (ReadRoleBroker broker = broker(sts, clock).stsProtection(s -> s.retryMaxAttempts(MAX_ATTEMPTS))
+                .listener(counting).build()) {
             List<AwsReadSession> sessions = warm(broker);
             int warmCalls = sts.count("AssumeRole");
             // 50 % throttling, deterministic: per role, the 1st, 3rd, 5th... AssumeRole after this point is throttled.
@@ -78,7 +79,8 @@ class StsThrottlingTest {
     @Test
     void resolveCredentials_halfOfCallsThrottledAtRandom_noCallerErrorAndNoRetryAmplification() {
         RefreshTesting.Counting counting = new RefreshTesting.Counting();
-        try (ReadRoleBroker broker = broker(sts, clock).retryMaxAttempts(MAX_ATTEMPTS).listener(counting).build()) {
+        try (ReadRoleBroker broker = broker(sts, clock).stsProtection(s -> s.retryMaxAttempts(MAX_ATTEMPTS))
+                .listener(counting).build()) {
             List<AwsReadSession> sessions = warm(broker);
             int warmCalls = sts.count("AssumeRole");
             long warmRefreshes = counting.refreshSucceeded.sum();

@@ -68,7 +68,8 @@ class ThreadsAndCloseTest {
     @Test
     void resolveCredentials_10Then2000Accounts_threadCountDoesNotGrowWithAccounts() throws Exception {
         Set<Thread> before = brokerThreads();
-        try (ReadRoleBroker broker = broker(sts, clock).stsMaxConcurrency(MAX_CONCURRENCY).stsRateLimit(10_000)
+        try (ReadRoleBroker broker = broker(sts, clock).stsProtection(s -> s.stsMaxConcurrency(MAX_CONCURRENCY)
+                .stsRateLimit(10_000))
                 .build()) {
             resolveAllConcurrently(broker, accounts(10));
             Set<Thread> afterTen = brokerThreads();
@@ -90,7 +91,7 @@ class ThreadsAndCloseTest {
     @Test
     void close_afterUse_stopsTheBrokersThreads() throws Exception {
         Set<Thread> before = brokerThreads();
-        ReadRoleBroker broker = broker(sts, clock).stsMaxConcurrency(MAX_CONCURRENCY).build();
+        ReadRoleBroker broker = broker(sts, clock).stsProtection(s -> s.stsMaxConcurrency(MAX_CONCURRENCY)).build();
         resolveAllConcurrently(broker, accounts(50));
         Set<Thread> mine = brokerThreads();
         mine.removeAll(before);
@@ -127,8 +128,8 @@ class ThreadsAndCloseTest {
 
     @Test
     void close_whileCallersWaitForARefresh_wakesThemWithClosed() throws Exception {
-        ReadRoleBroker broker = broker(sts, clock).refreshTimeout(Duration.ofMinutes(5))
-                .stsCallTimeout(Duration.ofMinutes(5)).build();
+        ReadRoleBroker broker = broker(sts, clock).refresh(r -> r.refreshTimeout(Duration.ofMinutes(5)))
+                .stsProtection(s -> s.stsCallTimeout(Duration.ofMinutes(5))).build();
         AwsReadSession session = broker.forAccount(account(3));
         sts.hang();
         Future<Throwable> sync = callers.submit(() -> catchThrowable(() -> resolve(session)));

@@ -29,10 +29,10 @@ class AccountGuardsMotoTest {
     private ReadRoleBroker broker(String expectedBaseAccount) {
         return ReadRoleBroker.builder()
                 .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
-                .baseCredentials(seed.baseUserCredentialsProvider())
+                .identity(i -> i.baseCredentials(seed.baseUserCredentialsProvider()))
                 .region(Region.US_EAST_1)
                 .stsEndpoint(seed.endpoint())
-                .expectedBaseAccount(expectedBaseAccount)
+                .identity(i -> i.expectedBaseAccount(expectedBaseAccount))
                 .build();
     }
 

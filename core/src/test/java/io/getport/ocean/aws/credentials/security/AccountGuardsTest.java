@@ -79,7 +79,7 @@ class AccountGuardsTest {
     @Test
     void resolveCredentials_baseIdentityInOtherAccount_refusedAfterGetCallerIdentityOnly() {
         sts.callerArn("arn:aws:iam::555555555555:user/someone-else");
-        try (ReadRoleBroker broker = builder(sts).expectedBaseAccount("111111111111").build()) {
+        try (ReadRoleBroker broker = builder(sts).identity(i -> i.expectedBaseAccount("111111111111")).build()) {
             for (String account : new String[] {"222222222222", "333333333333"}) {
                 assertThatThrownBy(() -> broker.forAccount(account).credentialsProvider().resolveCredentials())
                         .isInstanceOfSatisfying(ReadRoleException.class,

@@ -25,12 +25,12 @@ final class FakeStsBrokers {
     static ReadRoleBroker.Builder builder(FakeSts sts, Map<String, String> environment) {
         return ReadRoleBroker.builder()
                 .environment(RuntimeEnvironment.of(environment, Map.of()))
-                .baseCredentials(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(BASE_ACCESS_KEY, BASE_SECRET_KEY)))
+                .identity(i -> i.baseCredentials(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(BASE_ACCESS_KEY, BASE_SECRET_KEY))))
                 .region(Region.US_EAST_1)
                 .stsEndpoint(sts.endpoint())
-                .retryBaseDelay(Duration.ofMillis(1))
-                .retryMaxDelay(Duration.ofMillis(5));
+                .stsProtection(s -> s.retryBaseDelay(Duration.ofMillis(1))
+                .retryMaxDelay(Duration.ofMillis(5)));
     }
 
     static ReadRoleBroker.Builder builder(FakeSts sts) {

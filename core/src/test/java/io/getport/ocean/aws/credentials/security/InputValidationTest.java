@@ -105,10 +105,10 @@ class InputValidationTest {
         cases.add(builderOnly("allowedAccounts with trailing newline",
                 b -> b.allowedAccounts(Set.of("123456789012\n")),
                 "allowedAccounts " + ACCOUNT_RULE + " (was '123456789012\\n')"));
-        cases.add(both("expectedBaseAccount 11 digits", b -> b.expectedBaseAccount("11111111111"),
+        cases.add(both("expectedBaseAccount 11 digits", b -> b.identity(i -> i.expectedBaseAccount("11111111111")),
                 "expectedBaseAccount", "OCEAN_AWS_EXPECTED_BASE_ACCOUNT", "ocean.aws.expectedBaseAccount",
                 "11111111111", ACCOUNT_RULE, "'11111111111'"));
-        cases.add(both("expectedBaseAccount 13 digits", b -> b.expectedBaseAccount("1111111111111"),
+        cases.add(both("expectedBaseAccount 13 digits", b -> b.identity(i -> i.expectedBaseAccount("1111111111111")),
                 "expectedBaseAccount", "OCEAN_AWS_EXPECTED_BASE_ACCOUNT", "ocean.aws.expectedBaseAccount",
                 "1111111111111", ACCOUNT_RULE, "'1111111111111'"));
         cases.add(new Case("externalIds key not an account",
@@ -165,10 +165,12 @@ class InputValidationTest {
                 "OCEAN_AWS_SESSION_DURATION (ocean.aws.sessionDuration) " + DURATION_FORMS + " (was 'one hour')"));
         cases.add(envOnly("refreshTimeout not a duration", Map.of("OCEAN_AWS_REFRESH_TIMEOUT", "1.5s"),
                 "OCEAN_AWS_REFRESH_TIMEOUT (ocean.aws.refreshTimeout) " + DURATION_FORMS + " (was '1.5s')"));
-        cases.add(both("stsCallTimeout zero", b -> b.stsCallTimeout(Duration.ZERO), "stsCallTimeout",
+        cases.add(both("stsCallTimeout zero", b -> b.stsProtection(s -> s.stsCallTimeout(Duration.ZERO)),
+                "stsCallTimeout",
                 "OCEAN_AWS_STS_CALL_TIMEOUT", "ocean.aws.stsCallTimeout", "0",
                 "must be a duration between 1 ms and 10 min", "'0 s'"));
-        cases.add(both("mandatoryWindow 10 min", b -> b.mandatoryWindow(Duration.ofMinutes(10)), "mandatoryWindow",
+        cases.add(both("mandatoryWindow 10 min", b -> b.refresh(r -> r.mandatoryWindow(Duration.ofMinutes(10))),
+                "mandatoryWindow",
                 "OCEAN_AWS_MANDATORY_WINDOW", "ocean.aws.mandatoryWindow", "10m",
                 "must be a duration between 1 ms and 449 s", "'10 min'"));
         // ExternalIds: the value is a secret and never shown.
@@ -294,7 +296,7 @@ class InputValidationTest {
                 "http://user:s3cret@host name"), "OCEAN_AWS_STS_ENDPOINT (ocean.aws.stsEndpoint) " + ENDPOINT_RULE
                         + "it is not a valid URL (was 'http://<user info not shown>@host name')", "s3cret"));
         // Numbers.
-        cases.add(both("retryMaxAttempts zero", b -> b.retryMaxAttempts(0), "retryMaxAttempts",
+        cases.add(both("retryMaxAttempts zero", b -> b.stsProtection(s -> s.retryMaxAttempts(0)), "retryMaxAttempts",
                 "OCEAN_AWS_RETRY_MAX_ATTEMPTS", "ocean.aws.retryMaxAttempts", "0",
                 "must be a whole number between 1 and 100", "'0'"));
         cases.add(envOnly("stsRateLimit not a number", Map.of("OCEAN_AWS_STS_RATE_LIMIT", "fast"),
@@ -303,16 +305,18 @@ class InputValidationTest {
         cases.add(envOnly("stsRateLimit Arabic-Indic digits", Map.of("OCEAN_AWS_STS_RATE_LIMIT", "\u0665\u0660"),
                 "OCEAN_AWS_STS_RATE_LIMIT (ocean.aws.stsRateLimit) must be a whole number of ASCII digits 0-9 between"
                         + " 1 and 1000000 (was '\u0665\u0660')"));
-        cases.add(both("stsMaxConcurrency zero", b -> b.stsMaxConcurrency(0), "stsMaxConcurrency",
+        cases.add(both("stsMaxConcurrency zero", b -> b.stsProtection(s -> s.stsMaxConcurrency(0)), "stsMaxConcurrency",
                 "OCEAN_AWS_STS_MAX_CONCURRENCY", "ocean.aws.stsMaxConcurrency", "0",
                 "must be a whole number between 1 and 10000", "'0'"));
-        cases.add(both("circuitFailureRate 101", b -> b.circuitFailureRate(101), "circuitFailureRate",
+        cases.add(both("circuitFailureRate 101", b -> b.stsProtection(s -> s.circuitFailureRate(101)),
+                "circuitFailureRate",
                 "OCEAN_AWS_CIRCUIT_FAILURE_RATE", "ocean.aws.circuitFailureRate", "101",
                 "must be a whole number between 1 and 100", "'101'"));
-        cases.add(both("cacheMaximumAccounts zero", b -> b.cacheMaximumAccounts(0), "cacheMaximumAccounts",
+        cases.add(both("cacheMaximumAccounts zero", b -> b.refresh(r -> r.cacheMaximumAccounts(0)),
+                "cacheMaximumAccounts",
                 "OCEAN_AWS_CACHE_MAX_ACCOUNTS", "ocean.aws.cacheMaxAccounts", "0",
                 "must be a whole number between 1 and 100000000", "'0'"));
-        cases.add(builderOnly("refreshJitter above 1", b -> b.refreshJitter(1.5),
+        cases.add(builderOnly("refreshJitter above 1", b -> b.refresh(r -> r.refreshJitter(1.5)),
                 "refreshJitter must be between 0 and 1 (was '1.5')"));
 
         List<Arguments> out = new ArrayList<>();
@@ -334,7 +338,8 @@ class InputValidationTest {
             Map<String, String> environment, String expected, String secret) {
         ReadRoleBroker.Builder builder = ReadRoleBroker.builder()
                 .environment(RuntimeEnvironment.of(environment == null ? Map.of() : environment, Map.of()))
-                .baseCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "x")));
+                .identity(i -> i.baseCredentials(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "x"))));
         if (environment == null || !environment.containsKey("OCEAN_AWS_STS_REGION")) {
             builder.region(Region.US_EAST_1);
         }

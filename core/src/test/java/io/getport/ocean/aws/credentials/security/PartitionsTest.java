@@ -58,7 +58,8 @@ class PartitionsTest {
             String endpoint) {
         try (ReadRoleBroker broker = ReadRoleBroker.builder()
                 .environment(RuntimeEnvironment.of(Map.of("OCEAN_AWS_STS_REGION", region), Map.of()))
-                .baseCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "x")))
+                .identity(i -> i.baseCredentials(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "x"))))
                 .build()) {
             assertThat(broker.roleArn("111122223333")).isEqualTo(expected);
             assertThat(broker.forAccount("111122223333").roleArn()).isEqualTo(expected);

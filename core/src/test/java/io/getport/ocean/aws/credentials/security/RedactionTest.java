@@ -106,8 +106,8 @@ class RedactionTest {
     private ReadRoleBroker.Builder builder() {
         return ReadRoleBroker.builder()
                 .environment(RuntimeEnvironment.of(Map.of("HOSTNAME", "redaction-host"), Map.of()))
-                .baseCredentials(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create("AKIAOCEANREDACTION01", baseSecretKey)))
+                .identity(i -> i.baseCredentials(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("AKIAOCEANREDACTION01", baseSecretKey))))
                 .region(Region.US_EAST_1)
                 .stsEndpoint(sts.endpoint())
                 .clock(clock)
@@ -115,9 +115,9 @@ class RedactionTest {
                 .externalIds(Map.of(A2, ownExternalId))
                 .sourceIdentity("port-ocean-redaction")
                 .sessionTags(Map.of("integration", "port-ocean"))
-                .retryBaseDelay(Duration.ofMillis(1))
+                .stsProtection(s -> s.retryBaseDelay(Duration.ofMillis(1))
                 .retryMaxDelay(Duration.ofMillis(5))
-                .circuitFailureRate(100)
+                .circuitFailureRate(100))
                 .listener(listener);
     }
 
@@ -250,7 +250,7 @@ class RedactionTest {
                          .refreshRequest(r -> r.roleArn("arn:aws:iam::111111111111:role/PortOceanTaskRole")
                                  .roleSessionName("eks-pod").webIdentityToken(webToken.encoded()))
                          .build();
-                 ReadRoleBroker broker = builder().baseCredentials(web).build()) {
+                 ReadRoleBroker broker = builder().identity(i -> i.baseCredentials(web)).build()) {
                 AwsReadSession session = broker.forAccount(A1);
                 see(session.credentialsProvider().resolveCredentials());
                 awaitRefresh("ok " + A1);
@@ -269,7 +269,7 @@ class RedactionTest {
                          .refreshRequest(r -> r.roleArn("arn:aws:iam::111111111111:role/PortOceanTaskRole")
                                  .roleSessionName("eks-pod").webIdentityToken(webToken.encoded()))
                          .build();
-                 ReadRoleBroker broker = builder().baseCredentials(web).build()) {
+                 ReadRoleBroker broker = builder().identity(i -> i.baseCredentials(web)).build()) {
                 seeFailure(catchThrowable(() -> broker.forAccount(A2).credentialsProvider().resolveCredentials()));
                 awaitRefresh("failed " + A2);
                 see(broker.health());
@@ -280,8 +280,8 @@ class RedactionTest {
             seeFailure(catchThrowable(() -> builder().externalIds(Map.of(A1, ownExternalId + "!")).build()));
             seeFailure(catchThrowable(() -> ReadRoleBroker.builder()
                     .environment(RuntimeEnvironment.of(Map.of("OCEAN_AWS_EXTERNAL_IDS", ownExternalId), Map.of()))
-                    .baseCredentials(StaticCredentialsProvider.create(
-                            AwsBasicCredentials.create("AKIAOCEANREDACTION01", baseSecretKey)))
+                    .identity(i -> i.baseCredentials(StaticCredentialsProvider.create(
+                            AwsBasicCredentials.create("AKIAOCEANREDACTION01", baseSecretKey))))
                     .build()));
             seeFailure(catchThrowable(() -> ReadRoleBroker.builder()
                     .environment(RuntimeEnvironment.of(Map.of("OCEAN_AWS_STS_ENDPOINT",

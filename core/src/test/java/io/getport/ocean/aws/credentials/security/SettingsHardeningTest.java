@@ -34,7 +34,8 @@ class SettingsHardeningTest {
     private static ReadRoleBroker.Builder builder(Map<String, String> env, Map<String, String> properties) {
         return ReadRoleBroker.builder()
                 .environment(RuntimeEnvironment.of(env, properties))
-                .baseCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "x")));
+                .identity(i -> i.baseCredentials(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "x"))));
     }
 
     private static ReadRoleBroker.Builder builder(Map<String, String> env) {
@@ -134,15 +135,15 @@ class SettingsHardeningTest {
     void durationBuilder_maximalDuration_refusedNamingBuilderMethod(Setting s) {
         Duration huge = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
         Map<Setting, Consumer<ReadRoleBroker.Builder>> apply = new HashMap<>();
-        apply.put(Setting.ADVISORY_WINDOW, b -> b.advisoryWindow(huge));
-        apply.put(Setting.MANDATORY_WINDOW, b -> b.mandatoryWindow(huge));
-        apply.put(Setting.REFRESH_TIMEOUT, b -> b.refreshTimeout(huge));
-        apply.put(Setting.STS_CALL_TIMEOUT, b -> b.stsCallTimeout(huge));
-        apply.put(Setting.FAILURE_CACHE_TIME, b -> b.failureCacheTime(huge));
-        apply.put(Setting.RETRY_BASE_DELAY, b -> b.retryBaseDelay(huge));
-        apply.put(Setting.RETRY_MAX_DELAY, b -> b.retryMaxDelay(huge));
-        apply.put(Setting.CIRCUIT_OPEN_DURATION, b -> b.circuitOpenDuration(huge));
-        apply.put(Setting.CACHE_IDLE_TIME, b -> b.cacheIdleTime(huge));
+        apply.put(Setting.ADVISORY_WINDOW, b -> b.refresh(r -> r.advisoryWindow(huge)));
+        apply.put(Setting.MANDATORY_WINDOW, b -> b.refresh(r -> r.mandatoryWindow(huge)));
+        apply.put(Setting.REFRESH_TIMEOUT, b -> b.refresh(r -> r.refreshTimeout(huge)));
+        apply.put(Setting.STS_CALL_TIMEOUT, b -> b.stsProtection(p -> p.stsCallTimeout(huge)));
+        apply.put(Setting.FAILURE_CACHE_TIME, b -> b.refresh(r -> r.failureCacheTime(huge)));
+        apply.put(Setting.RETRY_BASE_DELAY, b -> b.stsProtection(p -> p.retryBaseDelay(huge)));
+        apply.put(Setting.RETRY_MAX_DELAY, b -> b.stsProtection(p -> p.retryMaxDelay(huge)));
+        apply.put(Setting.CIRCUIT_OPEN_DURATION, b -> b.stsProtection(p -> p.circuitOpenDuration(huge)));
+        apply.put(Setting.CACHE_IDLE_TIME, b -> b.refresh(r -> r.cacheIdleTime(huge)));
         apply.put(Setting.SESSION_DURATION, b -> b.sessionDuration(huge));
         ReadRoleBroker.Builder b = builder(Map.of());
         apply.get(s).accept(b);

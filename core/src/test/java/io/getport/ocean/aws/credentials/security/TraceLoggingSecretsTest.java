@@ -116,15 +116,15 @@ class TraceLoggingSecretsTest {
             sts.denyAssumeRole("arn:aws:iam::" + DENIED + ":role/PortOceanReadRole");
             try (ReadRoleBroker broker = ReadRoleBroker.builder()
                     .environment(RuntimeEnvironment.of(Map.of("HOSTNAME", "trace-host"), Map.of()))
-                    .baseCredentials(StaticCredentialsProvider.create(
-                            AwsSessionCredentials.create("ASIAOCEANTRACE000001", baseSecret, baseToken)))
+                    .identity(i -> i.baseCredentials(StaticCredentialsProvider.create(
+                            AwsSessionCredentials.create("ASIAOCEANTRACE000001", baseSecret, baseToken))))
                     .region(Region.US_EAST_1)
                     .stsEndpoint(sts.endpoint())
                     .clock(clock)
                     .externalId(globalExternalId)
                     .externalIds(Map.of(A2, ownExternalId))
-                    .retryBaseDelay(Duration.ofMillis(1))
-                    .retryMaxDelay(Duration.ofMillis(5))
+                    .stsProtection(s -> s.retryBaseDelay(Duration.ofMillis(1))
+                    .retryMaxDelay(Duration.ofMillis(5)))
                     .build()) {
                 broker.verifyIdentity();
                 sts.failNext(1, StsError.THROTTLING);

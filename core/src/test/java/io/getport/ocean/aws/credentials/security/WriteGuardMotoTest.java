@@ -69,7 +69,7 @@ class WriteGuardMotoTest {
     private ReadRoleBroker broker(boolean writeGuard, Set<String> allow) {
         return ReadRoleBroker.builder()
                 .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
-                .baseCredentials(seed.baseUserCredentialsProvider())
+                .identity(i -> i.baseCredentials(seed.baseUserCredentialsProvider()))
                 .region(Region.US_EAST_1)
                 .stsEndpoint(seed.endpoint())
                 .writeGuard(writeGuard)

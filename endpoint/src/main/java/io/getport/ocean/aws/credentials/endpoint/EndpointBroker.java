@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
  * variable and {@code ocean.aws.*} property, the same identity detection), plus a refresh plan that keeps
  * {@link #MARGIN} of validity in what is served.
  *
- * <p>Why: botocore and the SDKs refresh container and process credentials about 15 minutes before they expire, and
- * on every call once inside that window. So the endpoint asks the broker for an outage buffer of {@link #BUFFER}:
- * every account's planned refresh (spread by its phase, see {@code ReadRoleBroker.Builder#outageBuffer}) is then at
+ * <p>Why: botocore and the SDKs refresh container and process credentials about 15 minutes before they expire, and on
+ * every call once inside that window. So the endpoint asks the broker for an outage buffer of {@link #BUFFER}: every
+ * account's planned refresh (spread by its phase, see {@code RefreshConfiguration.Builder#outageBuffer}) is then at
  * least {@code BUFFER + mandatory window} (20 minutes by default) before expiry, and {@link CredentialsEndpoint}'s
  * keeper touches every served account often enough to start it there. The broker caps a buffer at half the session
  * ({@code (L - M) / 2}), so this needs a session of at least {@link #MIN_SESSION}; with a shorter one (or an explicit
@@ -77,7 +77,7 @@ final class EndpointBroker {
             return new Built(broker, broker.sessionDuration().compareTo(MIN_SESSION) >= 0);
         }
         ReadRoleBroker broker = customizer.apply(ReadRoleBroker.builder().environment(environment))
-                .outageBuffer(BUFFER).build();
+                .refresh(r -> r.outageBuffer(BUFFER)).build();
         Duration session = broker.sessionDuration();
         if (session.compareTo(MIN_SESSION) >= 0) {
             return new Built(broker, true);

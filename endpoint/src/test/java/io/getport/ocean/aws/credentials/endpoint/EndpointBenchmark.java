@@ -32,7 +32,7 @@ public final class EndpointBenchmark {
         int accounts = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(CredentialsEndpoint.ACCESS_LOGGER))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
-        try (FakeStsFixture f = FakeStsFixture.start(b -> b.stsRateLimit(1000))) {
+        try (FakeStsFixture f = FakeStsFixture.start(b -> b.stsProtection(s -> s.stsRateLimit(1000)))) {
             byte[] body = f.credentials("222222222222").body().getBytes(StandardCharsets.UTF_8);
             f.endpoint.httpServer().createContext("/static", exchange -> {
                 exchange.getResponseHeaders().set("Content-Type", "application/json");

@@ -50,13 +50,14 @@ final class FakeStsFixture implements AutoCloseable {
     }
 
     static UnaryOperator<ReadRoleBroker.Builder> brokerFor(FakeSts sts, Clock clock) {
-        return b -> b.baseCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create(BASE_KEY,
-                        BASE_SECRET)))
+        return b -> b.identity(i -> i.baseCredentials(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(BASE_KEY,
+                        BASE_SECRET))))
                 .region(Region.US_EAST_1)
                 .stsEndpoint(sts.endpoint())
                 .clock(clock)
-                .retryBaseDelay(Duration.ofMillis(5))
-                .retryMaxDelay(Duration.ofMillis(40));
+                .stsProtection(s -> s.retryBaseDelay(Duration.ofMillis(5))
+                .retryMaxDelay(Duration.ofMillis(40)));
     }
 
     int port() {

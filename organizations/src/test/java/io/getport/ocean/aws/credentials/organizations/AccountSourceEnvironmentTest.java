@@ -26,7 +26,8 @@ class AccountSourceEnvironmentTest {
     void broker() {
         broker = ReadRoleBroker.builder()
                 .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
-                .baseCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAEXAMPLE", "secret")))
+                .identity(i -> i.baseCredentials(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAEXAMPLE", "secret"))))
                 .region(Region.US_EAST_1)
                 .stsEndpoint(URI.create("http://127.0.0.1:9"))
                 .build();

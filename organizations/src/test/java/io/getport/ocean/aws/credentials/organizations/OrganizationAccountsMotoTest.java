@@ -152,7 +152,7 @@ class OrganizationAccountsMotoTest {
     void broker() {
         broker = ReadRoleBroker.builder()
                 .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
-                .baseCredentials(seed.baseUserCredentialsProvider())
+                .identity(i -> i.baseCredentials(seed.baseUserCredentialsProvider()))
                 .region(Region.US_EAST_1)
                 .stsEndpoint(seed.endpoint())
                 .externalId(EXTERNAL_ID)

@@ -43,8 +43,8 @@ class OrganizationAccountsProtocolTest {
         organizations = new FakeOrganizations();
         broker = ReadRoleBroker.builder()
                 .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
-                .baseCredentials(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create("AKIAFAKEBASE0000001", "base-secret-key")))
+                .identity(i -> i.baseCredentials(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("AKIAFAKEBASE0000001", "base-secret-key"))))
                 .region(Region.US_EAST_1)
                 .stsEndpoint(sts.endpoint())
                 .externalId(EXTERNAL_ID)
@@ -78,8 +78,8 @@ class OrganizationAccountsProtocolTest {
         System.setProperty("aws.endpointUrlOrganizations", organizations.endpoint().toString());
         try (ReadRoleBroker standard = ReadRoleBroker.builder()
                 .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
-                .baseCredentials(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create("AKIAFAKEBASE0000001", "base-secret-key")))
+                .identity(i -> i.baseCredentials(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("AKIAFAKEBASE0000001", "base-secret-key"))))
                 .region(Region.US_EAST_1)
                 .externalId(EXTERNAL_ID)
                 .clock(clock)

@@ -36,7 +36,8 @@ class OrganizationSettingsAdversarialTest extends SettingsAdversarialTest {
         "https://user:s3cret@organizations.us-east-1.amazonaws.com/path"})
     void organizationsEndpoint_userInfoWithPassword_refusedWithoutPassword(String url) {
         try (ReadRoleBroker broker = ReadRoleBroker.builder().environment(RuntimeEnvironment.of(Map.of(), Map.of()))
-                .baseCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "x")))
+                .identity(i -> i.baseCredentials(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "x"))))
                 .region(Region.US_EAST_1).build()) {
             RuntimeEnvironment env = RuntimeEnvironment.of(Map.of("OCEAN_AWS_ORGANIZATION_ROLE_ARN",
                     "arn:aws:iam::999988887777:role/PortOceanOrganizationReadRole", "OCEAN_AWS_ORGANIZATIONS_ENDPOINT",

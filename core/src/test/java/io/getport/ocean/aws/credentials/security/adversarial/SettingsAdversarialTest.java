@@ -253,7 +253,8 @@ public class SettingsAdversarialTest {
                 .environment(ACCOUNT_SETTINGS.contains(s) ? RuntimeEnvironment.of(Map.of(), Map.of()) : environment);
         if (s != Setting.IDENTITY_SOURCE) {
             // The identity source is tried for real (nothing is found here): explicit credentials would skip it.
-            builder.baseCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "x")));
+            builder.identity(i -> i.baseCredentials(
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "x"))));
         }
         if (s != Setting.STS_REGION) {
             builder.region(Region.US_EAST_1);

@@ -243,17 +243,17 @@ class StsAnswerAdversarialTest {
     private ReadRoleBroker.Builder broker(AwsCredentialsProvider base, Duration callTimeout) {
         return ReadRoleBroker.builder()
                 .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
-                .baseCredentials(base)
+                .identity(i -> i.baseCredentials(base))
                 .region(Region.US_EAST_1)
                 .stsEndpoint(sts.endpoint())
                 .clock(clock)
                 .sessionDuration(Duration.ofHours(1))
                 .externalId(EXTERNAL_ID)
-                .stsCallTimeout(callTimeout)
-                .refreshTimeout(Duration.ofSeconds(60))
-                .retryMaxAttempts(ATTEMPTS)
+                .stsProtection(s -> s.stsCallTimeout(callTimeout))
+                .refresh(r -> r.refreshTimeout(Duration.ofSeconds(60)))
+                .stsProtection(s -> s.retryMaxAttempts(ATTEMPTS)
                 .retryBaseDelay(Duration.ofMillis(1))
-                .retryMaxDelay(Duration.ofMillis(5));
+                .retryMaxDelay(Duration.ofMillis(5)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -323,7 +323,8 @@ class StsAnswerAdversarialTest {
     @Test
     void resolve_validAnswerAfterInvalidOnes_credentials() {
         sts.enqueue(xml200(withoutCredentials()));
-        try (ReadRoleBroker broker = broker(LONG_CALL_TIMEOUT).failureCacheTime(Duration.ZERO).build()) {
+        try (ReadRoleBroker broker = broker(LONG_CALL_TIMEOUT).refresh(r -> r.failureCacheTime(Duration.ZERO))
+                .build()) {
             assertThat(readRoleException("first", catchThrowable(() -> broker.forAccount(ACCOUNT)
                     .credentialsProvider().resolveCredentials())).reason()).isEqualTo(Reason.INVALID_RESPONSE);
 
@@ -343,7 +344,8 @@ class StsAnswerAdversarialTest {
     void resolve_silentStsBeyondTheRefreshTimeout_refreshTimeoutSayingStsDidNotAnswer() {
         sts.hang();
         try (LogCapture logs = LogCapture.attach(Level.TRACE);
-                ReadRoleBroker broker = broker(LONG_CALL_TIMEOUT).refreshTimeout(Duration.ofMillis(200)).build()) {
+                ReadRoleBroker broker = broker(LONG_CALL_TIMEOUT).refresh(r -> r.refreshTimeout(Duration.ofMillis(200)))
+                        .build()) {
             ReadRoleException e = readRoleException("silent", catchThrowable(() -> broker.forAccount(ACCOUNT)
                     .credentialsProvider().resolveCredentials()));
 
@@ -388,7 +390,7 @@ class StsAnswerAdversarialTest {
             return Fault.none();
         });
         try (LogCapture logs = LogCapture.attach(Level.TRACE);
-                ReadRoleBroker broker = broker(LONG_CALL_TIMEOUT).stsRateLimit(1000).build()) {
+                ReadRoleBroker broker = broker(LONG_CALL_TIMEOUT).stsProtection(s -> s.stsRateLimit(1000)).build()) {
             StsGateway gateway = BrokerInternals.gateway(broker);
             double before = gateway.queue().currentRate();
 
@@ -535,7 +537,8 @@ class StsAnswerAdversarialTest {
         FlakyBase base = new FlakyBase();
         base.failure.set(failure);
         try (LogCapture logs = LogCapture.attach(Level.TRACE);
-                ReadRoleBroker broker = broker(base, LONG_CALL_TIMEOUT).circuitFailureRate(1).build()) {
+                ReadRoleBroker broker = broker(base, LONG_CALL_TIMEOUT).stsProtection(s -> s.circuitFailureRate(1))
+                        .build()) {
             StsGateway gateway = BrokerInternals.gateway(broker);
             for (int i = 0; i < 20; i++) {
                 String account = String.format("4444444444%02d", i);

@@ -275,7 +275,7 @@ class ContainerAgentAdversarialTest {
             v.put("OCEAN_AWS_IDENTITY_SOURCE", "ecs");
             try (ReadRoleBroker broker = ReadRoleBroker.builder().environment(RuntimeEnvironment.of(v, Map.of()))
                     .stsEndpoint(sts.endpoint()).region(Region.US_EAST_1)
-                    .refreshTimeout(Duration.ofSeconds(30)).build()) {
+                    .refresh(r -> r.refreshTimeout(Duration.ofSeconds(30))).build()) {
                 List<Throwable> firstRound = new ArrayList<>();
                 Throwable first = assertTimeoutPreemptively(HANG_GUARD, () -> catchThrowable(() ->
                         broker.forAccount("222222222222").credentialsProvider().resolveCredentials()));
