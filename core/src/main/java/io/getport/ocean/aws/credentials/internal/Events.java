@@ -116,18 +116,8 @@ public class Events {
         }
     }
 
-    /**
-     * First recoverable failure of an episode: cached credentials are still served. A refresh refused by the open
-     * circuit breaker is logged at DEBUG only: the breaker's own WARN ("STS calls are paused") already says it, no
-     * caller is affected, and in an STS outage every account whose planned refresh falls in it would otherwise log a
-     * WARN (about 1,700 lines for 10,000 accounts and an 8-minute outage, measured by the benchmarks' outage day).
-     */
+    /** First recoverable failure of an episode: cached credentials are still served. */
     public void refreshFailedServingCached(String account, String errorCode, Instant expiration, String message) {
-        if (StsErrors.CIRCUIT_OPEN.equals(errorCode)) {
-            LOG.debug("refresh refused by the open circuit breaker; serving cached credentials account={} expires={}",
-                    account, expiration);
-            return;
-        }
         LOG.warn("refresh failed; serving cached credentials account={} error={} expires={} detail=\"{}\"", account,
                 errorCode, expiration, message);
     }
