@@ -275,7 +275,7 @@ public final class AccountCredentials implements AwsCredentialsProvider {
 
     private Snapshot closedSnapshot() {
         return new Snapshot(null, null, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, closedException(),
-                Long.MAX_VALUE, Long.MAX_VALUE, 0);
+                Long.MAX_VALUE, Long.MAX_VALUE, 0, true);
     }
 
     private ReadRoleException closedException() {
@@ -412,7 +412,7 @@ public final class AccountCredentials implements AwsCredentialsProvider {
         long mandatoryAt = expires - windows.mandatoryMillis();
         long refreshAt = windows.plannedRefresh(phase, now, expires);
         return new Snapshot(issued.credentials, issued.assumedRoleArn, refreshAt, mandatoryAt, expires, null, 0, 0,
-                0);
+                0, false);
     }
 
     private Snapshot failed(Snapshot previous, long now, ReadRoleException failure) {
@@ -424,20 +424,34 @@ public final class AccountCredentials implements AwsCredentialsProvider {
                 : Math.max(backoff, core.settings().failureCacheTime.toMillis()));
         return new Snapshot(previous.credentials, previous.assumedRoleArn, previous.refreshAt == Long.MIN_VALUE
                 ? Long.MIN_VALUE : Math.min(previous.refreshAt, now), previous.mandatoryAt, previous.expiresAt,
-                failure, failureUntil, failureUntil, failures);
+                failure, failureUntil, failureUntil, failures, previous.warned || !quiet(previous, now, failure));
     }
 
-    /** Logs the outcome: one WARN per failure episode, an INFO when an episode ends. */
+    /**
+     * A failure that writes no WARN: a refresh the open circuit breaker refused while cached credentials are still
+     * served. The breaker's own WARN ("STS calls are paused") says it once for all accounts; no caller is affected;
+     * and in an STS outage every account whose planned refresh falls in it would otherwise write one (1,698 lines for
+     * 10,000 accounts and an 8-minute outage in the benchmarks' outage day). The episode's WARN is then written by its
+     * first failure that matters: another error, or the circuit still open when the credentials run out.
+     */
+    private static boolean quiet(Snapshot previous, long now, ReadRoleException failure) {
+        return StsErrors.CIRCUIT_OPEN.equals(failure.errorCode().orElse(null)) && previous.usableAt(now);
+    }
+
+    /**
+     * Logs the outcome: one WARN per failure episode (at its first failure that is not {@linkplain #quiet quiet}), an
+     * INFO when an episode that wrote it ends (DEBUG when it stayed quiet).
+     */
     private void report(Snapshot previous, Snapshot next, long now, ReadRoleException failure, boolean background) {
         Events events = core.events();
         if (failure == null) {
             if (previous.failures > 0) {
-                events.recovered(accountId, previous.failures);
+                events.recovered(accountId, previous.failures, previous.warned);
             }
             events.refreshed(accountId, next.assumedRoleArn, Instant.ofEpochMilli(next.expiresAt), background);
             return;
         }
-        if (next.failures == 1) {
+        if (next.warned && !previous.warned) {
             String code = failure.errorCode().orElse(failure.reason().name());
             if (previous.usableAt(now)) {
                 events.refreshFailedServingCached(accountId, code, Instant.ofEpochMilli(previous.expiresAt),
@@ -476,7 +490,7 @@ public final class AccountCredentials implements AwsCredentialsProvider {
                 return false;
             }
             Snapshot next = new Snapshot(null, s.assumedRoleArn, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, null,
-                    0, 0, s.failures);
+                    0, 0, s.failures, s.warned);
             if (SNAPSHOT.compareAndSet(this, s, next)) {
                 return true;
             }
@@ -542,7 +556,7 @@ public final class AccountCredentials implements AwsCredentialsProvider {
     /** Immutable state; replaced as a whole. */
     static final class Snapshot {
         static final Snapshot EMPTY =
-                new Snapshot(null, null, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, null, 0, 0, 0);
+                new Snapshot(null, null, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, null, 0, 0, 0, false);
 
         final AwsSessionCredentials credentials;
         final String assumedRoleArn;
@@ -558,6 +572,8 @@ public final class AccountCredentials implements AwsCredentialsProvider {
         final long retryAfter;
         /** Consecutive failed refreshes in this episode. */
         final int failures;
+        /** Whether this episode's WARN was written (see {@link AccountCredentials#quiet}). */
+        final boolean warned;
         /**
          * {@link #credentials} as a completed future, made on the first async call (sync-only users never pay for
          * it), so that {@code resolveIdentity} allocates nothing on the hot path either. A benign race: two threads
@@ -567,7 +583,8 @@ public final class AccountCredentials implements AwsCredentialsProvider {
         private CompletableFuture<AwsCredentialsIdentity> identity;
 
         Snapshot(AwsSessionCredentials credentials, String assumedRoleArn, long refreshAt, long mandatoryAt,
-                long expiresAt, ReadRoleException failure, long failureUntil, long retryAfter, int failures) {
+                long expiresAt, ReadRoleException failure, long failureUntil, long retryAfter, int failures,
+                boolean warned) {
             this.credentials = credentials;
             this.assumedRoleArn = assumedRoleArn;
             this.refreshAt = refreshAt;
@@ -577,6 +594,7 @@ public final class AccountCredentials implements AwsCredentialsProvider {
             this.failureUntil = failureUntil;
             this.retryAfter = retryAfter;
             this.failures = failures;
+            this.warned = warned;
         }
 
         CompletableFuture<AwsCredentialsIdentity> identity() {

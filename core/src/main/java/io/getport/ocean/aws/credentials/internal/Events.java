@@ -146,8 +146,13 @@ public class Events {
         }
     }
 
-    public void recovered(String account, int failedAttempts) {
-        LOG.info("refresh recovered account={} afterFailures={}", account, failedAttempts);
+    public void recovered(String account, int failedAttempts, boolean warned) {
+        if (warned) {
+            LOG.info("refresh recovered account={} afterFailures={}", account, failedAttempts);
+        } else {
+            LOG.debug("refresh recovered account={} afterFailures={} (refused by the open circuit breaker only)",
+                    account, failedAttempts);
+        }
         for (BrokerListener l : listeners) {
             try {
                 l.refreshRecovered(account, failedAttempts);

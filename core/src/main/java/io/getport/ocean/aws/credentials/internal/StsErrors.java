@@ -17,6 +17,9 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  * failure), and turns them into {@link ReadRoleException}s that say what to fix.
  */
 public final class StsErrors {
+    /** The error code of a call the open circuit breaker refused (no STS call was made). */
+    static final String CIRCUIT_OPEN = "CircuitOpen";
+
     private static final Set<String> RECOVERABLE_CODES = Set.of("Throttling", "ThrottlingException",
             "RequestLimitExceeded", "TooManyRequestsException", "IDPCommunicationError", "IDPCommunicationErrorException",
             "ServiceUnavailable", "ServiceUnavailableException", "InternalFailure", "InternalError",
@@ -375,7 +378,7 @@ public final class StsErrors {
         String who = principal != null ? principal : principalInMessage(e);
         String whoText = who != null ? who : "the base identity (run the doctor to see its ARN)";
         if (e instanceof CallNotPermittedException) {
-            return ReadRoleException.of(Reason.STS_UNAVAILABLE, accountId, roleArn, "CircuitOpen",
+            return ReadRoleException.of(Reason.STS_UNAVAILABLE, accountId, roleArn, CIRCUIT_OPEN,
                     "STS is unavailable: recent calls kept failing, so the circuit breaker is open and calls are"
                             + " paused (OCEAN_AWS_CIRCUIT_OPEN_DURATION); " + roleArn + " is refreshed when the circuit"
                             + " half-opens. Cached credentials are served until their mandatory refresh window.", null);

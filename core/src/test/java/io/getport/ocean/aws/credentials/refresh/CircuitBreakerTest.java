@@ -81,6 +81,10 @@ class CircuitBreakerTest {
                 clock.advance(Duration.ofSeconds(10));
             }
             assertThat(sts.count("AssumeRole")).isEqualTo(callsWhenOpened);
+            // The breaker's WARN said it once; the warm account's refused refreshes add no WARN of their own (an
+            // outage would otherwise log one per account whose planned refresh falls in it).
+            assertThat(logs.events()).filteredOn(e -> e.getLevel() == Level.WARN)
+                    .filteredOn(e -> e.getFormattedMessage().contains("serving cached credentials")).isEmpty();
 
             // STS is back; after the open duration the breaker lets calls through and closes.
             sts.healthy();
