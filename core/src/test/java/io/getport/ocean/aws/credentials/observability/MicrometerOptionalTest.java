@@ -93,9 +93,13 @@ class MicrometerOptionalTest {
             Class<?> builderType = builder.getClass();
             builderType.getMethod("environment", loader.loadClass("io.getport.ocean.aws.credentials.RuntimeEnvironment"))
                     .invoke(builder, env);
-            builderType.getMethod("baseCredentials",
+            Class<?> identityType = loader.loadClass("io.getport.ocean.aws.credentials.IdentityConfiguration");
+            Object identityBuilder = identityType.getMethod("builder").invoke(null);
+            identityBuilder.getClass().getMethod("baseCredentials",
                     loader.loadClass("software.amazon.awssdk.auth.credentials.AwsCredentialsProvider"))
-                    .invoke(builder, provider);
+                    .invoke(identityBuilder, provider);
+            Object identity = identityBuilder.getClass().getMethod("build").invoke(identityBuilder);
+            builderType.getMethod("identity", identityType).invoke(builder, identity);
             builderType.getMethod("region", regionType).invoke(builder, region);
             Object broker = builderType.getMethod("build").invoke(builder);
             try {
