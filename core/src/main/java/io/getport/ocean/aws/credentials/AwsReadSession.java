@@ -28,6 +28,8 @@ import software.amazon.awssdk.regions.Region;
 public final class AwsReadSession {
     private final ReadRoleBroker broker;
     private final AccountCredentials credentials;
+    /** When the broker's cache last handed this session out, in its ticks (see {@link SessionCache}). */
+    volatile long lastUsed;
 
     AwsReadSession(ReadRoleBroker broker, AccountCredentials credentials) {
         this.broker = broker;

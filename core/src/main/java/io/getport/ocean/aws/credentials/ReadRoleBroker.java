@@ -1,8 +1,5 @@
 package io.getport.ocean.aws.credentials;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.getport.ocean.aws.credentials.ReadRoleException.Reason;
 import io.getport.ocean.aws.credentials.internal.AccountCredentials;
 import io.getport.ocean.aws.credentials.internal.BrokerCore;
@@ -77,7 +74,7 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
 
     private final Settings settings;
     private final BrokerCore core;
-    private final Cache<String, AwsReadSession> sessions;
+    private final SessionCache sessions;
     private final boolean shared;
     private final Function<String, AwsReadSession> newSession;
 
@@ -88,27 +85,16 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
         ResolvedIdentity identity = IdentityResolver.resolve(settings, events);
         this.core = new BrokerCore(settings, identity, events);
         this.newSession = id -> new AwsReadSession(this, new AccountCredentials(id, roleArn(id), this.core));
-        Clock clock = settings.clock;
-        this.sessions = Caffeine.newBuilder()
-                .maximumSize(settings.cacheMaximumAccounts)
-                .expireAfterAccess(settings.cacheIdleTime)
-                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-                .executor(Runnable::run)
-                .recordStats()
-                .removalListener((String account, AwsReadSession session, RemovalCause cause) -> {
-                    if (cause.wasEvicted()) {
-                        events.evicted(account, cause.name());
-                    }
-                })
-                .build();
+        this.sessions = new SessionCache(settings.clock, settings.cacheMaximumAccounts, settings.cacheIdleTime,
+                events::evicted);
+        core.gateway().every(sessions.sweepPeriod(), "cache sweep", sessions::sweep);
         core.registry(holder -> {
             String key = sessionKey(holder.accountId(), holder.roleArn());
             AwsReadSession current = sessions.getIfPresent(key);
             if (current != null) {
                 return current.holder();
             }
-            AwsReadSession mine = new AwsReadSession(this, holder);
-            AwsReadSession winner = sessions.asMap().putIfAbsent(key, mine);
+            AwsReadSession winner = sessions.putIfAbsent(key, new AwsReadSession(this, holder));
             return winner == null ? holder : winner.holder();
         });
         events.identityDetected(identity.source(), identity.detection().reason(), identity.region().id(),
@@ -199,8 +185,7 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
                             + " allowedAccounts, " + settings.allowedAccounts.size() + " accounts); no STS call made",
                     null);
         }
-        // One lookup, so a cold call counts one miss (not a getIfPresent miss and then a get miss); a hit allocates
-        // nothing: the mapping function is a field, and Caffeine's hit path looks the key up without wrapping it.
+        // One lookup, so a cold call counts one miss; a hit allocates nothing (the mapping function is a field).
         return sessions.get(accountId, newSession);
     }
 
@@ -293,14 +278,12 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
 
     /** Counters of the per-account cache: lookups, hits, misses, evictions. */
     public CacheStatistics cacheStatistics() {
-        com.github.benmanes.caffeine.cache.stats.CacheStats stats = sessions.stats();
-        return new CacheStatistics(sessions.estimatedSize(), stats.hitCount(), stats.missCount(),
-                stats.loadSuccessCount(), stats.evictionCount());
+        return sessions.statistics();
     }
 
     /** The number of accounts currently cached. */
     public long cachedAccounts() {
-        return sessions.estimatedSize();
+        return sessions.size();
     }
 
     /**
@@ -313,7 +296,7 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
         List<BrokerHealth.AccountFailure> failing = new ArrayList<>();
         Instant earliest = null;
         String earliestAccount = null;
-        for (AwsReadSession session : sessions.asMap().values()) {
+        for (AwsReadSession session : sessions.sessions()) {
             AccountCredentials holder = session.holder();
             Instant expiry = holder.expiration();
             if (expiry != null && (earliest == null || expiry.isBefore(earliest))) {
@@ -328,7 +311,7 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
             }
         }
         failing.sort(java.util.Comparator.comparing(BrokerHealth.AccountFailure::accountId));
-        return new BrokerHealth(now, identity(), sessions.estimatedSize(), failing,
+        return new BrokerHealth(now, identity(), sessions.size(), failing,
                 core.gateway().circuitBreaker().getState().name(), earliest, earliestAccount, core.isClosed());
     }
 
@@ -406,10 +389,6 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
         return core;
     }
 
-    Cache<String, AwsReadSession> sessions() {
-        return sessions;
-    }
-
     private boolean roleChaining() {
         ResolvedIdentity id = core.identity();
         if (id.baseIdentity().directWebIdentity().isPresent()) {
@@ -442,15 +421,15 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
             return;
         }
         core.close();
-        sessions.asMap().values().forEach(s -> s.holder().shutdown());
-        sessions.invalidateAll();
+        sessions.sessions().forEach(s -> s.holder().shutdown());
+        sessions.clear();
     }
 
     @Override
     public String toString() {
         return "ReadRoleBroker(role=" + settings.rolePath + settings.roleName + ", identity="
                 + core.identity().source() + ", region=" + core.identity().region() + ", accounts="
-                + sessions.estimatedSize() + ")";
+                + sessions.size() + ")";
     }
 
     /**

@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
  * <p>{@code ours_userMap_*} separates the two costs of the front door: the same {@code ConcurrentHashMap} lookup as
  * the SDK side, holding our providers ({@code session.credentialsProvider()}), so it compares the providers under
  * random access, and the difference to {@code ours_*} is what {@code forAccount} (account ID validation and the
- * Caffeine cache) adds.
+ * session cache) adds.
  *
  * <p>The setup warms every account on both sides against the in-process {@link FakeSts}: 2 × {@link #accounts}
  * AssumeRole calls. For the broker it raises {@code stsRateLimit} to 5,000/s so that the warm-up takes seconds, not

@@ -652,6 +652,24 @@ public final class StsGateway implements AutoCloseable {
         return redacted;
     }
 
+    /**
+     * Runs {@code task} every {@code period} on the scheduler thread until {@link #close()} (the broker's cache sweep;
+     * no thread of its own). A failure of one run is logged once at WARN and does not stop the later runs.
+     */
+    public void every(Duration period, String name, Runnable task) {
+        AtomicBoolean failureLogged = new AtomicBoolean();
+        long millis = period.toMillis();
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                if (failureLogged.compareAndSet(false, true)) {
+                    Events.LOG.warn("periodic task failed task={} error={}", name, e.toString());
+                }
+            }
+        }, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
     @Override
     public void close() {
         closed = true;

@@ -63,7 +63,7 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
  * loads and initialises the classes involved: a virtual thread that initialises a class, or waits for another thread
  * to, is pinned by the JVM while it does (the control's mechanism); that happens once per JVM and is not what this test
  * is about. (Without the pilot this test does fail on Java 25, showing that the check sees the real code path: the
- * first {@code forAccount} calls load Caffeine's classes and initialise {@code AccountCredentials} inside the cache's
+ * first {@code forAccount} calls load the cache's classes and initialise {@code AccountCredentials} inside the cache's
  * {@code computeIfAbsent}, and the virtual threads that wait for that are reported pinned, with the broker's frames.)
  *
  * <p>No wall-clock assertions: exact call counts, every resolution's outcome, and the pinned events.

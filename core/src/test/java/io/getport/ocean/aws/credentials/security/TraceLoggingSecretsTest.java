@@ -48,7 +48,7 @@ import software.amazon.awssdk.services.sts.StsClient;
  * per-account ExternalId, GetCallerIdentity, a throttled call and its retry, AccessDenied, the access check, a
  * blocking refresh, and an SDK client that uses an issued session), every event is captured, and the loggers whose
  * events carry a secret must be exactly the ones SECURITY.md and docs/USAGE.md list. No logger of this library, of
- * Resilience4j or Caffeine, and no other logger of the SDK may carry one.
+ * or Resilience4j, and no other logger of the SDK may carry one.
  */
 class TraceLoggingSecretsTest {
     /**
