@@ -67,8 +67,8 @@ public final class AccountCredentials implements AwsCredentialsProvider {
     private final String roleArn;
     private final BrokerCore core;
     private final Clock clock;
-    /** The broker's events, held here so that the hot path reads one field less. */
-    private final Events events;
+    /** The broker's events when a listener counts cache hits, else null: the hot path then reads one field only. */
+    private final Events hitEvents;
     /** This account's refresh phase, assigned once (see {@link RefreshWindows#phase}). */
     private final long phase;
     private volatile Snapshot snapshot = Snapshot.EMPTY;
@@ -88,7 +88,7 @@ public final class AccountCredentials implements AwsCredentialsProvider {
         this.roleArn = roleArn;
         this.core = core;
         this.clock = core.clock();
-        this.events = core.events();
+        this.hitEvents = core.events().hasListeners() ? core.events() : null;
         this.phase = core.nextPhase();
     }
 
@@ -105,7 +105,9 @@ public final class AccountCredentials implements AwsCredentialsProvider {
         Snapshot s = snapshot;
         long now = clock.millis();
         if (now < s.refreshAt) {
-            events.cacheHit();
+            if (hitEvents != null) {
+                hitEvents.cacheHit();
+            }
             return s.credentials;
         }
         return slowPath(s, now);
@@ -116,7 +118,9 @@ public final class AccountCredentials implements AwsCredentialsProvider {
         Snapshot s = snapshot;
         long now = clock.millis();
         if (now < s.refreshAt) {
-            events.cacheHit();
+            if (hitEvents != null) {
+                hitEvents.cacheHit();
+            }
             return s.identity();
         }
         try {

@@ -177,6 +177,11 @@ public class Events {
     }
 
     /** Hot path: no allocation, no logging. */
+    /** Whether any listener receives {@link #cacheHit()}: when none does, the hot path skips the call. */
+    public boolean hasListeners() {
+        return listeners.length > 0;
+    }
+
     public void cacheHit() {
         BrokerListener[] ls = listeners;
         for (int i = 0; i < ls.length; i++) {
