@@ -23,9 +23,10 @@ import software.amazon.awssdk.auth.credentials.AwsCredentials;
  */
 final class S1ColdStart {
 
-    /** {@code oursRateLimit} 0: the broker's default. */
+    /** {@code oursRateLimit}, {@code oursMaxConcurrency} 0: the broker's default. */
     record Config(int accounts, int threads, int requestsPerAccount, boolean grouped, QuotaSts.Config sts,
-                  boolean childProcess, List<Contender.Kind> contenders, int perClientAccounts, int oursRateLimit) {
+                  boolean childProcess, List<Contender.Kind> contenders, int perClientAccounts, int oursRateLimit,
+                  int oursMaxConcurrency) {
 
         /** The floor in seconds: every account's one call at the quota left to this client. */
         double floorSeconds(int n) {
@@ -59,8 +60,14 @@ final class S1ColdStart {
         int items = accounts * rpa;
         boolean grouped = config.grouped();
         try (StsBackend sts = StsBackend.start(config.sts(), config.childProcess());
-             Contender contender = Contender.create(kind, sts.endpoint(), b -> config.oursRateLimit() > 0
-                     ? b.stsProtection(s -> s.stsRateLimit(config.oursRateLimit())) : b)) {
+             Contender contender = Contender.create(kind, sts.endpoint(), b -> b.stsProtection(s -> {
+                 if (config.oursRateLimit() > 0) {
+                     s.stsRateLimit(config.oursRateLimit());
+                 }
+                 if (config.oursMaxConcurrency() > 0) {
+                     s.stsMaxConcurrency(config.oursMaxConcurrency());
+                 }
+             }))) {
             AtomicInteger next = new AtomicInteger();
             AtomicInteger ok = new AtomicInteger();
             AtomicInteger failures = new AtomicInteger();

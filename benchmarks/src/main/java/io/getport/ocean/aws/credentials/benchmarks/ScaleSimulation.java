@@ -53,6 +53,8 @@ import java.util.List;
  *   <tr><td>{@code --token-chars N}</td><td>session token length; default 800</td></tr>
  *   <tr><td>{@code --rate-limit N}</td><td>cold/shared/burst: our {@code stsRateLimit}; default 0 = the broker's
  *       default</td></tr>
+ *   <tr><td>{@code --max-concurrency N}</td><td>cold/shared: our {@code stsMaxConcurrency}; default 0 = the
+ *       broker's default (10)</td></tr>
  *   <tr><td>{@code --hours N}, {@code --call-interval S}</td><td>day/outage/model: injected hours (24), each account
  *       resolved every S simulated seconds (60)</td></tr>
  *   <tr><td>{@code --buffer-minutes B}, {@code --mandatory-minutes M}</td><td>the outage buffer (10) and mandatory
@@ -109,13 +111,14 @@ public final class ScaleSimulation {
                 a.intValue("others", shared ? 450 : 0), window.equals("sliding"),
                 Duration.ofMillis(a.longValue("latency-ms", burst ? 5 : 20)), tokenChars, 256);
         int rateLimit = a.intValue("rate-limit", 0);
+        int maxConcurrency = a.intValue("max-concurrency", 0);
         S1ColdStart.Config s1 = new S1ColdStart.Config(accounts, a.intValue("threads", 64),
                 a.intValue("requests-per-account", 1), grouped(a.string("order", "rounds")), sts, child, contenders,
-                perClient, rateLimit);
+                perClient, rateLimit, maxConcurrency);
         QuotaSts.Config shareSts = new QuotaSts.Config(sts.quotaPerSecond(), a.intValue("others", 450),
                 sts.slidingWindow(), sts.latency(), tokenChars, 256);
         S1ColdStart.Config s1Shared = new S1ColdStart.Config(s1.accounts(), s1.threads(), s1.requestsPerAccount(),
-                s1.grouped(), shareSts, child, contenders, perClient, rateLimit);
+                s1.grouped(), shareSts, child, contenders, perClient, rateLimit, maxConcurrency);
         List<Integer> sizes = sizes(a.string("sizes", what.equals("footprint") ? "100,1000,10000"
                 : burst ? "2000,10000" : Integer.toString(accounts)));
         int buffer = a.intValue("buffer-minutes", 10);
