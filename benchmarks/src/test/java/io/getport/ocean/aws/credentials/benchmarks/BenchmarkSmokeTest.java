@@ -78,7 +78,7 @@ class BenchmarkSmokeTest {
     @Test
     void coldStart_concurrentCallersPerAccount_oursAssumesEachAccountExactlyOnceAndNobodyFails() throws Exception {
         S1ColdStart.Config config = new S1ColdStart.Config(40, 8, 4, true, sts(600, 0, 5), false,
-                List.of(Contender.Kind.values()), 20, 0);
+                List.of(Contender.Kind.values()), 20, 0, 0);
 
         List<S1ColdStart.Result> results = S1ColdStart.run(config, Report.quiet());
 
@@ -103,7 +103,7 @@ class BenchmarkSmokeTest {
         // The fake admits 20 requests per sliding second; the SDK is not limited and may be throttled (how often
         // depends on timing, so it is not asserted). Ours: every account resolved, each with one successful call.
         S1ColdStart.Config config = new S1ColdStart.Config(40, 16, 1, false, sts(20, 0, 0), true,
-                List.of(Contender.Kind.OURS, Contender.Kind.SDK_SHARED_CLIENT), 40, 10);
+                List.of(Contender.Kind.OURS, Contender.Kind.SDK_SHARED_CLIENT), 40, 10, 0);
 
         List<S1ColdStart.Result> results = S1ColdStart.run(config, Report.quiet());
 
@@ -121,7 +121,7 @@ class BenchmarkSmokeTest {
     void sharedQuota_anotherProcessUsesMostOfTheQuota_oursFailsNoneAndAssumesEachAccountOnce() throws Exception {
         // Quota 30/s, another process uses 20/s: 10/s left; our ceiling 8/s.
         S1ColdStart.Config config = new S1ColdStart.Config(24, 8, 1, false, sts(30, 20, 0), false,
-                List.of(Contender.Kind.OURS), 24, 8);
+                List.of(Contender.Kind.OURS), 24, 8, 0);
 
         S1ColdStart.Result ours = S1ColdStart.run(config, Report.quiet()).get(0);
 
