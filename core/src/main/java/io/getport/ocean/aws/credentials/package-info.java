@@ -12,5 +12,11 @@
  * credentials and refreshes them before they expire; {@link io.getport.ocean.aws.credentials.AwsReadSession} hands
  * them to SDK clients as an {@code AwsCredentialsProvider}. Everything under {@code internal} may change without
  * notice.
+ *
+ * <p>Written by hand here: the per-account cache ({@code SessionCache}, package-private). A general cache library
+ * (Caffeine, used until 2026-12) records every read for its eviction policy, and that bookkeeping cost more than the
+ * whole warm resolution under random access over thousands of accounts (docs/PERFORMANCE.md, B2); this cache needs
+ * only an idle bound of hours and a size bound against misuse, which a map and a coarse last-used stamp give at the
+ * cost of a field read per lookup.
  */
 package io.getport.ocean.aws.credentials;
