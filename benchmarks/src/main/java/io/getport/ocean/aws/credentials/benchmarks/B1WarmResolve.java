@@ -57,6 +57,7 @@ public class B1WarmResolve {
     private String account;
     private AwsCredentialsProvider ours;
     private StsAssumeRoleCredentialsProvider sdk;
+    private int warmUpCalls;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -68,7 +69,9 @@ public class B1WarmResolve {
         sdk = Fixtures.sdkProvider(sdkClient, account);
         String a = ours.resolveCredentials().accessKeyId();
         String b = sdk.resolveCredentials().accessKeyId();
-        if (!a.startsWith("ASIA") || !b.startsWith("ASIA") || sts.count("AssumeRole") != 2) {
+        // At least one call each (a retry of a slow first call on a loaded machine is a second one); from here on, none.
+        warmUpCalls = sts.count("AssumeRole");
+        if (!a.startsWith("ASIA") || !b.startsWith("ASIA") || warmUpCalls < 2) {
             throw new IllegalStateException("warm-up did not go through the fake STS: " + sts.countsByAction());
         }
     }
@@ -80,9 +83,9 @@ public class B1WarmResolve {
         sdkClient.close();
         broker.close();
         sts.close();
-        if (calls != 2) {
+        if (calls != warmUpCalls) {
             throw new IllegalStateException("credentials were not fresh during the measurement: " + calls
-                    + " AssumeRole calls instead of 2");
+                    + " AssumeRole calls instead of the warm-up's " + warmUpCalls);
         }
     }
 

@@ -67,6 +67,7 @@ public class B2ManyAccounts {
     private Map<String, StsAssumeRoleCredentialsProvider> sdk;
     private Map<String, AwsCredentialsProvider> oursByUser;
     private final Refreshes refreshes = new Refreshes();
+    private int warmUpCalls;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -87,9 +88,12 @@ public class B2ManyAccounts {
         }
         int calls = sts.count("AssumeRole");
         refreshes.measuring = true;
-        if (calls != 2 * accounts || broker.cachedAccounts() != accounts) {
+        warmUpCalls = calls;
+        // At least one call per account and side (a retried call on a loaded machine is one more); from here on, none
+        // but the planned background refreshes of ours.
+        if (calls < 2 * accounts || broker.cachedAccounts() != accounts) {
             throw new IllegalStateException("warm-up made " + calls + " AssumeRole calls and cached "
-                    + broker.cachedAccounts() + " accounts; expected " + 2 * accounts + " and " + accounts);
+                    + broker.cachedAccounts() + " accounts; expected at least " + 2 * accounts + " and " + accounts);
         }
     }
 
@@ -117,9 +121,9 @@ public class B2ManyAccounts {
         sts.close();
         long background = refreshes.background.sum();
         long foreground = refreshes.foreground.sum();
-        if (foreground != 0 || calls != 2 * accounts + background) {
+        if (foreground != 0 || calls != warmUpCalls + background) {
             throw new IllegalStateException("credentials were not fresh during the measurement: " + calls
-                    + " AssumeRole calls, " + 2 * accounts + " expected plus " + background
+                    + " AssumeRole calls, the warm-up's " + warmUpCalls + " expected plus " + background
                     + " planned background refreshes of ours; " + foreground + " callers of ours waited for STS");
         }
     }
