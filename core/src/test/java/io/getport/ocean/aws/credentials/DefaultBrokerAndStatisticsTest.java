@@ -24,7 +24,8 @@ class DefaultBrokerAndStatisticsTest {
         ReadRoleBroker.resetDefaultForTests();
     }
 
-    private static ReadRoleBroker.Builder broker(FakeSts sts, MutableClock clock) {
+    /** A broker on static base keys against {@code sts}, with {@code clock}; shared with other tests of the package. */
+    static ReadRoleBroker.Builder broker(FakeSts sts, MutableClock clock) {
         return ReadRoleBroker.builder()
                 .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
                 .identity(i -> i.baseCredentials(StaticCredentialsProvider.create(

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -17,9 +16,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * The broker's session cache: counters, exactly one creation per key, idle eviction by the clock (the sweep is run by
@@ -174,14 +170,7 @@ class SessionCacheTest {
         MutableClock brokerClock = MutableClock.at(START);
         List<String> told = new CopyOnWriteArrayList<>();
         try (FakeSts sts = FakeSts.builder().clock(brokerClock).start();
-                ReadRoleBroker broker = ReadRoleBroker.builder()
-                        .environment(RuntimeEnvironment.of(Map.of(), Map.of()))
-                        .identity(i -> i.baseCredentials(StaticCredentialsProvider.create(
-                                AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE",
-                                        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"))))
-                        .region(Region.US_EAST_1)
-                        .stsEndpoint(sts.endpoint())
-                        .clock(brokerClock)
+                ReadRoleBroker broker = DefaultBrokerAndStatisticsTest.broker(sts, brokerClock)
                         .refresh(r -> r.cacheIdleTime(Duration.ofSeconds(1)))
                         .listener(new BrokerListener() {
                             @Override
