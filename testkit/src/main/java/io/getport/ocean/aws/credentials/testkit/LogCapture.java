@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #texts()} is what a leak could hide in: the formatted message, the MDC values and key-value pairs, and the
  * full text (messages and stack traces, causes and suppressed exceptions included) of an attached throwable.
  *
- * <p>Requires Logback as the SLF4J binding. Thread safety: events may be logged from any thread while the capture is
+ * <p>Requires Logback as the SLF4J binding: the test kit's dependency on {@code ch.qos.logback:logback-classic} is
+ * optional (depending on the test kit never brings a logging provider), so a project that uses this class declares
+ * Logback itself, in test scope. Thread safety: events may be logged from any thread while the capture is
  * read. Lifecycle: {@link #close()} detaches the appender and restores the root level.
  */
 public final class LogCapture implements AutoCloseable {
