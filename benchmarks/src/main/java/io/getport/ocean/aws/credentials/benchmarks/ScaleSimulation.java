@@ -42,6 +42,9 @@ import java.util.List;
  *   <tr><td>{@code --per-client-accounts N}</td><td>accounts for {@code sdk-client-per-account}</td></tr>
  *   <tr><td>{@code --fake process|in-process}</td><td>where the stand-in STS runs; default {@code process} (a child
  *       JVM)</td></tr>
+ *   <tr><td>{@code --jvm per-contender|shared}</td><td>cold/shared: each contender in a fresh JVM with this JVM's
+ *       options (default: a cold start is a JVM start, and the JIT's work is most of its CPU), or all in this
+ *       one</td></tr>
  *   <tr><td>{@code --threads N}</td><td>cold/shared: caller threads; default 64</td></tr>
  *   <tr><td>{@code --requests-per-account N}, {@code --order grouped|rounds}</td><td>cold/shared; default 1,
  *       rounds</td></tr>
@@ -110,6 +113,11 @@ public final class ScaleSimulation {
         QuotaSts.Config sts = new QuotaSts.Config(a.intValue("quota", STS_QUOTA_PER_SECOND),
                 a.intValue("others", shared ? 450 : 0), window.equals("sliding"),
                 Duration.ofMillis(a.longValue("latency-ms", burst ? 5 : 20)), tokenChars, 256);
+        String jvm = a.string("jvm", "per-contender");
+        if (!jvm.equals("per-contender") && !jvm.equals("shared")) {
+            throw new IllegalArgumentException("option --jvm must be per-contender or shared, was " + jvm);
+        }
+        boolean freshJvm = jvm.equals("per-contender");
         int rateLimit = a.intValue("rate-limit", 0);
         int maxConcurrency = a.intValue("max-concurrency", 0);
         S1ColdStart.Config s1 = new S1ColdStart.Config(accounts, a.intValue("threads", 64),
@@ -142,10 +150,10 @@ public final class ScaleSimulation {
         switch (what) {
             case "cold":
             case "s1":
-                report.s1(s1, S1ColdStart.run(s1, report));
+                report.s1(s1, coldStart(s1, freshJvm, report));
                 break;
             case "shared":
-                report.s1(s1Shared, S1ColdStart.run(s1Shared, report));
+                report.s1(s1Shared, coldStart(s1Shared, freshJvm, report));
                 break;
             case "burst":
                 for (int size : sizes) {
@@ -174,8 +182,8 @@ public final class ScaleSimulation {
                 report.modelVsEngine(policy, RefreshScheduleModel.simulate(policy, model, 42), engine);
                 break;
             case "all":
-                report.s1(s1, S1ColdStart.run(s1, report));
-                report.s1(s1Shared, S1ColdStart.run(s1Shared, report));
+                report.s1(s1, coldStart(s1, freshJvm, report));
+                report.s1(s1Shared, coldStart(s1Shared, freshJvm, report));
                 report.s2(footprint, S2Footprint.run(footprint, report));
                 report.s3(S3Day.run(s3, report));
                 report.s3(S3Day.run(s3Outage, report));
@@ -207,6 +215,12 @@ public final class ScaleSimulation {
      * fakes. Without it, the server's separate header and body writes meet the client's delayed ACK and each answer
      * takes about 40 ms more (Nagle), an artefact real STS does not have; {@code --latency-ms} models the real latency.
      */
+    /** S1 with each contender in a fresh JVM ({@code --jvm per-contender}, the default) or all in this one. */
+    private static List<S1ColdStart.Result> coldStart(S1ColdStart.Config config, boolean freshJvm, Report report)
+            throws InterruptedException {
+        return freshJvm ? S1ColdStartChild.runEach(config, report) : S1ColdStart.run(config, report);
+    }
+
     static void quietLogsAndNoDelay() {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");

@@ -118,6 +118,29 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void coldStart_eachContenderInAFreshJvm_reportsTheChildsExactCounts() {
+        // 40 requests cannot exceed a quota of 600 per second: every count is exact for both contenders.
+        S1ColdStart.Config config = new S1ColdStart.Config(40, 8, 2, false, sts(600, 0, 1), false,
+                List.of(Contender.Kind.OURS, Contender.Kind.SDK_SHARED_CLIENT), 40, 0, 0);
+
+        List<S1ColdStart.Result> results = S1ColdStartChild.runEach(config, Report.quiet());
+
+        assertThat(results).extracting(S1ColdStart.Result::contender)
+                .containsExactly(Contender.Kind.OURS, Contender.Kind.SDK_SHARED_CLIENT);
+        assertThat(results).allSatisfy(r -> {
+            assertThat(r.accounts()).isEqualTo(40);
+            assertThat(r.resolutions()).isEqualTo(80);
+            assertThat(r.failures()).isZero();
+            assertThat(r.firstFailure()).isNull();
+            assertThat(r.sts().throttled()).isZero();
+            assertThat(r.sts().accountsExactlyOnce()).isEqualTo(40);
+            assertThat(r.wallMillis()).isPositive();
+        });
+        // Ours: the second round is served from the cache, one request per account in all.
+        assertThat(results.get(0).sts().requests()).isEqualTo(40);
+    }
+
+    @Test
     void sharedQuota_anotherProcessUsesMostOfTheQuota_oursFailsNoneAndAssumesEachAccountOnce() throws Exception {
         // Quota 30/s, another process uses 20/s: 10/s left; our ceiling 8/s.
         S1ColdStart.Config config = new S1ColdStart.Config(24, 8, 1, false, sts(30, 20, 0), false,
