@@ -55,7 +55,8 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * name and instance identity document), best effort.
  *
  * <p><b>Resources.</b> One shared {@link StsClient}, one small pool of daemon threads (at most
- * {@code stsMaxConcurrency}, idle ones exit) plus one scheduler thread, and a bounded cache of per-account
+ * {@code min(stsMaxConcurrency, 10)}, idle ones exit; callers waiting for a refresh run further calls on their own
+ * threads) plus one scheduler thread, and a bounded cache of per-account
  * credentials. Nothing grows with the number of accounts except the cache entries.
  *
  * <p><b>Thread safety and lifecycle.</b> Thread safe. {@link #close()} releases the STS client and the threads; later
@@ -583,7 +584,8 @@ public final class ReadRoleBroker implements SdkAutoCloseable {
 
         /**
          * Runs STS calls on the caller's executor instead of the broker's own small pool (the broker does not shut it
-         * down). Default: a pool of {@code stsMaxConcurrency} daemon threads.
+         * down; waiting callers then do not lend their threads). Default: a pool of at most
+         * {@code min(stsMaxConcurrency, 10)} daemon threads, helped by the threads of callers waiting for a refresh.
          */
         public Builder executor(Executor executor) {
             d.executor = Objects.requireNonNull(executor, "executor");

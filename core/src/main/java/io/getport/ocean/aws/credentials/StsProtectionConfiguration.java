@@ -133,8 +133,11 @@ public final class StsProtectionConfiguration {
         }
 
         /**
-         * Concurrent STS calls, for all accounts together; also the size of the broker's STS thread pool (idle
-         * threads exit). Default ({@code OCEAN_AWS_STS_MAX_CONCURRENCY}): 10.
+         * Concurrent STS calls, for all accounts together. They run on the broker's own pool of at most
+         * {@code min(calls, 10)} daemon threads (idle ones exit) and, beyond that, on the threads of callers that are
+         * blocked waiting for a refresh anyway (platform threads with at least {@code stsCallTimeout} of their wait
+         * left; such a caller may return up to one STS call after its own credentials arrived). Default
+         * ({@code OCEAN_AWS_STS_MAX_CONCURRENCY}): 16.
          */
         public Builder stsMaxConcurrency(int calls) {
             d.stsMaxConcurrency = calls;

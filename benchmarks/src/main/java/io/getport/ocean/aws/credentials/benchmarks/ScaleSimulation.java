@@ -57,7 +57,7 @@ import java.util.List;
  *   <tr><td>{@code --rate-limit N}</td><td>cold/shared/burst: our {@code stsRateLimit}; default 0 = the broker's
  *       default</td></tr>
  *   <tr><td>{@code --max-concurrency N}</td><td>cold/shared: our {@code stsMaxConcurrency}; default 0 = the
- *       broker's default (10)</td></tr>
+ *       broker's default (16)</td></tr>
  *   <tr><td>{@code --hours N}, {@code --call-interval S}</td><td>day/outage/model: injected hours (24), each account
  *       resolved every S simulated seconds (60)</td></tr>
  *   <tr><td>{@code --buffer-minutes B}, {@code --mandatory-minutes M}</td><td>the outage buffer (10) and mandatory

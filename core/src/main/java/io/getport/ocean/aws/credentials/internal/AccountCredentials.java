@@ -228,16 +228,17 @@ public final class AccountCredentials implements AwsCredentialsProvider {
      */
     private Snapshot await(Refresh r) {
         Settings settings = core.settings();
+        // While it waits, this thread may run queued STS calls (its own or other accounts'): see CallRunners.
+        CallRunners runners = core.gateway().runners();
         try {
             if (!r.dispatched.isDone()) {
                 try {
-                    r.dispatched.get(settings.queueTimeout.toNanos() + settings.refreshTimeout.toNanos(),
-                            TimeUnit.NANOSECONDS);
+                    runners.await(r.dispatched, settings.queueTimeout.toNanos() + settings.refreshTimeout.toNanos());
                 } catch (TimeoutException e) {
                     throw queueWaitTimeout();
                 }
             }
-            return r.done.get(settings.refreshTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            return runners.await(r.done, settings.refreshTimeout.toNanos());
         } catch (TimeoutException e) {
             throw timeout();
         } catch (InterruptedException e) {

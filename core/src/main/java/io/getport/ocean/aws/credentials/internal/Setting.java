@@ -44,7 +44,7 @@ public enum Setting {
     RETRY_BASE_DELAY("retryBaseDelay", "OCEAN_AWS_RETRY_BASE_DELAY", "ocean.aws.retryBaseDelay", "200ms"),
     RETRY_MAX_DELAY("retryMaxDelay", "OCEAN_AWS_RETRY_MAX_DELAY", "ocean.aws.retryMaxDelay", "20s"),
     STS_RATE_LIMIT("stsRateLimit", "OCEAN_AWS_STS_RATE_LIMIT", "ocean.aws.stsRateLimit", "500"),
-    STS_MAX_CONCURRENCY("stsMaxConcurrency", "OCEAN_AWS_STS_MAX_CONCURRENCY", "ocean.aws.stsMaxConcurrency", "10"),
+    STS_MAX_CONCURRENCY("stsMaxConcurrency", "OCEAN_AWS_STS_MAX_CONCURRENCY", "ocean.aws.stsMaxConcurrency", "16"),
     CIRCUIT_FAILURE_RATE("circuitFailureRate", "OCEAN_AWS_CIRCUIT_FAILURE_RATE", "ocean.aws.circuitFailureRate",
             "50"),
     CIRCUIT_OPEN_DURATION("circuitOpenDuration", "OCEAN_AWS_CIRCUIT_OPEN_DURATION", "ocean.aws.circuitOpenDuration",

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -31,6 +30,7 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -60,8 +60,9 @@ import software.amazon.awssdk.services.sts.model.Tag;
  * ({@link StsErrors.BaseIdentityUnavailable}), gives back its rate token and never counts against STS's circuit
  * breaker.
  *
- * <p>Threads: a pool of at most {@code stsMaxConcurrency} named daemon threads (idle ones exit) runs the blocking SDK
- * calls, and one scheduler thread runs the dispatcher's wake-ups, retry delays and the SDK's call timeouts (the SDK
+ * <p>Threads: a pool of at most {@code min(stsMaxConcurrency, }{@value CallRunners#MAX_OWN_THREADS}{@code )} named
+ * daemon threads (idle ones exit) and the threads of callers waiting for a refresh ({@link CallRunners}) run the
+ * blocking SDK calls, and one scheduler thread runs the dispatcher's wake-ups, retry delays and the SDK's call timeouts (the SDK
  * client is given that scheduler instead of creating its own). The thread count never depends on the number of
  * accounts.
  */
@@ -79,6 +80,7 @@ public final class StsGateway implements AutoCloseable {
     private final AwsCredentialsProvider baseCredentials;
     private final String baseComponent;
     private final ExecutorService ownExecutor;
+    private final CallRunners runners;
     private final ScheduledExecutorService scheduler;
     private final StsQueue queue;
     private final CircuitBreaker circuitBreaker;
@@ -152,20 +154,22 @@ public final class StsGateway implements AutoCloseable {
             this.ownsClient = true;
             this.baseCredentials = baseCredentials;
         }
-        Executor executor;
         if (settings.executor != null) {
             this.ownExecutor = null;
-            executor = settings.executor;
+            this.runners = new CallRunners(settings.executor, settings.stsMaxConcurrency, false, 0);
         } else {
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(settings.stsMaxConcurrency, settings.stsMaxConcurrency,
-                    30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads("ocean-aws-sts-"));
+            int own = Math.min(settings.stsMaxConcurrency, CallRunners.MAX_OWN_THREADS);
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(own, own, 30, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), daemonThreads("ocean-aws-sts-"));
             pool.allowCoreThreadTimeOut(true);
             this.ownExecutor = pool;
-            executor = pool;
+            this.runners = new CallRunners(pool, own, true, settings.stsCallTimeout.toNanos());
         }
         this.queue = new StsQueue(new AdaptiveRate(settings.stsRateLimit, System.nanoTime()),
                 settings.stsMaxConcurrency, settings.queueTimeout, System::nanoTime,
-                (task, delayNanos) -> timer.schedule(task, delayNanos, TimeUnit.NANOSECONDS), executor, events);
+                (task, delayNanos) -> timer.schedule(task, delayNanos, TimeUnit.NANOSECONDS), runners,
+                runners::capacity, events);
+        runners.onLenderArrived(queue::pump);
         this.circuitBreaker = CircuitBreaker.of("ocean-aws-sts", CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(20)
@@ -201,6 +205,11 @@ public final class StsGateway implements AutoCloseable {
 
     public CircuitBreaker circuitBreaker() {
         return circuitBreaker;
+    }
+
+    /** The threads STS calls run on; a caller waiting for a call lends its thread through {@link CallRunners#await}. */
+    public CallRunners runners() {
+        return runners;
     }
 
     /** The queue in front of STS (its adaptive rate, its counters). */
@@ -355,6 +364,15 @@ public final class StsGateway implements AutoCloseable {
                 result.completeExceptionally(e);
                 return;
             } catch (Throwable e) {
+                if (!closed && interruptedByOwner(e)) {
+                    // A caller lent this thread and was interrupted: its owner's signal, not STS's answer. The call
+                    // goes back to the front of the queue, uncounted, and the owner keeps its interrupt.
+                    circuitBreaker.releasePermission();
+                    queue.refund();
+                    Thread.currentThread().interrupt();
+                    queue.submit(this, true);
+                    return;
+                }
                 circuitBreaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, e);
                 failed(e);
                 return;
@@ -389,6 +407,14 @@ public final class StsGateway implements AutoCloseable {
             }
             result.completeExceptionally(e);
         }
+    }
+
+    /**
+     * Whether a call failed because its thread was interrupted (the SDK's {@link AbortedException}, which clears the
+     * flag, or the flag still set), not because of STS.
+     */
+    private static boolean interruptedByOwner(Throwable e) {
+        return e instanceof AbortedException || Thread.currentThread().isInterrupted();
     }
 
     /** The delay before attempt {@code failedAttempt + 1} (see {@link Backoff}). */

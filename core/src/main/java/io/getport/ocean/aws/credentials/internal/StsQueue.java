@@ -8,17 +8,19 @@ import java.util.Locale;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
  * The one queue in front of STS: every pending STS call of a broker waits here, in FIFO order, for a rate token
- * ({@link AdaptiveRate}) and a concurrency permit ({@code stsMaxConcurrency}); a dispatcher then starts it on the
- * executor. Retries of throttled calls go back to the front.
+ * ({@link AdaptiveRate}), a concurrency permit ({@code stsMaxConcurrency}) and a thread to run it on
+ * ({@link CallRunners}); a dispatcher then starts it on the executor. Retries of throttled calls go back to the front.
  *
  * <p>Nothing blocks in here: a waiting call is an entry in the deque, not a thread. The dispatcher runs when a call is
- * submitted, when a call ends (its permit is released) and when the next token is due (one timer task on the
- * broker's one scheduler thread). The lock is a {@link ReentrantLock} held only to move entries and count tokens and
- * permits, never across a call, so virtual threads that submit never pin a carrier.
+ * submitted, when a call ends (its permit is released), when a waiting caller lends its thread and when the next
+ * token is due (one timer task on the broker's one scheduler thread). The lock is a {@link ReentrantLock} held only to
+ * move entries and count tokens and permits, never across a call, so virtual threads that submit never pin a
+ * carrier.
  *
  * <p>A call that waits longer than {@code queueTimeout} without being dispatched fails with a message that says where
  * its time went ({@link Ticket#queueTimedOut(String)}); the time a call waits here is never reported as STS being slow.
@@ -73,6 +75,7 @@ public final class StsQueue {
     private final LongSupplier nanoTime;
     private final Timer timer;
     private final Executor executor;
+    private final IntSupplier runners;
     private final Events events;
     private int running;
     /** When the pending wake-up is due, or {@link Long#MAX_VALUE} when none is scheduled. Guarded by {@link #lock}. */
@@ -82,6 +85,16 @@ public final class StsQueue {
 
     public StsQueue(AdaptiveRate rate, int maxConcurrency, Duration queueTimeout, LongSupplier nanoTime, Timer timer,
             Executor executor, Events events) {
+        this(rate, maxConcurrency, queueTimeout, nanoTime, timer, executor, () -> Integer.MAX_VALUE, events);
+    }
+
+    /**
+     * @param runners how many threads can run a call now ({@link CallRunners#capacity()}): a call is dispatched only
+     *     while fewer calls than that run, so that a dispatched call never waits for a thread
+     */
+    public StsQueue(AdaptiveRate rate, int maxConcurrency, Duration queueTimeout, LongSupplier nanoTime, Timer timer,
+            Executor executor, IntSupplier runners, Events events) {
+        this.runners = runners;
         this.rate = rate;
         this.maxConcurrency = maxConcurrency;
         this.queueTimeoutNanos = queueTimeout.toNanos();
@@ -228,8 +241,9 @@ public final class StsQueue {
                     expiredMessages.add(queueTimeoutMessage(head, waited, now));
                     continue;
                 }
-                if (running >= maxConcurrency) {
-                    // A permit comes back when a call ends; wake anyway when the head's queue time runs out.
+                if (running >= maxConcurrency || running >= runners.getAsInt()) {
+                    // A permit (or a thread) comes back when a call ends or a waiting caller lends its thread; wake
+                    // anyway when the head's queue time runs out.
                     wake = head.enqueuedAt + queueTimeoutNanos;
                     break;
                 }

@@ -33,7 +33,7 @@ class SettingsTest {
         assertThat(s.readOnlySessionPolicy).isTrue();
         assertThat(s.mandatoryWindow).isEqualTo(Duration.ofMinutes(1));
         assertThat(s.stsRateLimit).isEqualTo(500);
-        assertThat(s.stsMaxConcurrency).isEqualTo(10);
+        assertThat(s.stsMaxConcurrency).isEqualTo(16);
     }
 
     @Test

@@ -89,6 +89,53 @@ class ThreadsAndCloseTest {
     }
 
     @Test
+    void coldFanOut_moreConcurrentCallsThanOwnThreads_waitingCallersRunTheRestAndTheBrokerAddsTenThreadsAndItsScheduler()
+            throws Exception {
+        // 32 callers on 32 cold accounts, stsMaxConcurrency 16: the broker has 10 threads of its own, so 16 calls in
+        // flight means at least 6 of them run on the threads of callers that wait anyway. STS hangs until all 16 are
+        // there, so the counts are read in a fixed state, not raced.
+        ExecutorService wide = Executors.newFixedThreadPool(32);
+        Set<Thread> before = brokerThreads();
+        sts.hang();
+        try (ReadRoleBroker broker = broker(sts, clock).stsProtection(s -> s.stsMaxConcurrency(16)
+                .stsRateLimit(10_000).stsCallTimeout(Duration.ofMinutes(2)))
+                .refresh(r -> r.refreshTimeout(Duration.ofMinutes(3)))
+                .build()) {
+            List<Future<?>> done = new ArrayList<>();
+            for (String account : accounts(32)) {
+                done.add(wide.submit(() -> resolve(broker.forAccount(account))));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (sts.inFlight() < 16 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(sts.inFlight()).as("calls hanging at STS").isEqualTo(16);
+            Set<Thread> mine = brokerThreads();
+            mine.removeAll(before);
+            List<Thread> calling = Thread.getAllStackTraces().entrySet().stream()
+                    .filter(e -> java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("assumeRole")
+                            && f.getClassName().endsWith("DefaultStsClient")))
+                    .map(java.util.Map.Entry::getKey)
+                    .collect(Collectors.toList());
+
+            sts.healthy();
+            for (Future<?> f : done) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+
+            assertThat(mine).as("threads of the broker's own").hasSizeLessThanOrEqualTo(11);
+            assertThat(calling).hasSize(16);
+            assertThat(calling.stream().filter(t -> !t.getName().startsWith("ocean-aws-")).count())
+                    .as("calls running on callers' threads").isGreaterThanOrEqualTo(6);
+            assertThat(sts.peakInFlight()).isEqualTo(16);
+            assertThat(sts.count("AssumeRole")).isEqualTo(32);
+            assertThat(broker.cachedAccounts()).isEqualTo(32);
+        } finally {
+            wide.shutdownNow();
+        }
+    }
+
+    @Test
     void close_afterUse_stopsTheBrokersThreads() throws Exception {
         Set<Thread> before = brokerThreads();
         ReadRoleBroker broker = broker(sts, clock).stsProtection(s -> s.stsMaxConcurrency(MAX_CONCURRENCY)).build();
