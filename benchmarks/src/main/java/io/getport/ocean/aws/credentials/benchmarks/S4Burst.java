@@ -83,6 +83,10 @@ final class S4Burst {
              Contender contender = Contender.create(kind, sts.endpoint(), b -> config.oursRateLimit() > 0
                      ? b.stsProtection(s -> s.stsRateLimit(config.oursRateLimit())) : b)) {
             contender.resolve(pilot);
+            // The harness's own class, loaded here: the virtual threads would otherwise load it at once, and a virtual
+            // thread waiting for another's class loading pins its carrier (class loading cannot unmount), which
+            // counted the harness's pins as the contender's.
+            ensureLoaded(S1ColdStart.class);
             QuotaSts.Stats before = sts.stats();
             AtomicInteger ok = new AtomicInteger();
             AtomicInteger failures = new AtomicInteger();
@@ -133,6 +137,14 @@ final class S4Burst {
      * Counts {@code jdk.VirtualThreadPinned} events into {@code counts[0]} (all) and {@code counts[1]} (at least
      * 20 ms); returns where they happened: the first non-JDK frame of each stack, with counts, most frequent first.
      */
+    private static void ensureLoaded(Class<?> type) {
+        try {
+            Class.forName(type.getName(), true, type.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String pinnedWhere(Path jfr, long[] counts) throws IOException {
         Map<String, Integer> byFrame = new TreeMap<>();
         for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
