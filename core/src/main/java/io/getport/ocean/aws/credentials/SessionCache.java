@@ -30,9 +30,16 @@ import java.util.function.Function;
  * <ul>
  *   <li>a hit is one map lookup, one read of the current tick and, at most once per tick, one write of it to the
  *       session; no clock read, no allocation, no lock;</li>
- *   <li>the tick is the clock in units of {@code cacheIdleTime / 32} (at least 1 ms, at most 1 minute); the broker's
- *       existing scheduler thread advances it and evicts idle sessions once per tick (at least every 100 ms), so an
- *       idle session is evicted after {@code cacheIdleTime}, give or take one tick;</li>
+ *   <li>the tick is the clock in units of {@code cacheIdleTime / 32} (at least 1 ms); the broker's existing
+ *       scheduler thread advances it and evicts idle sessions once per tick (at least every 100 ms), so an idle
+ *       session is evicted after {@code cacheIdleTime}, at most about one tick late;</li>
+ *   <li>a stamp says that the session was used while the tick had that value, not when: the tick moves only when the
+ *       sweep (or a miss) advances it, so a stamp is as old as the last advance. The sweep therefore bounds the last
+ *       use by the first tick a sweep set after the stamp (it keeps the ticks of its last
+ *       {@value #HISTORY} runs), never by the stamp itself. Without that, a clock that runs faster than the scheduler
+ *       (an injected clock in a simulation, or a clock step) made sessions in constant use look idle, and a whole
+ *       cohort was evicted and assumed again at once (measured in the benchmarks' day: three cold rounds of 10,000
+ *       accounts instead of one);</li>
  *   <li>a miss creates the session exactly once per key ({@link ConcurrentHashMap#computeIfAbsent}; creation makes no
  *       call and never blocks), and when the map then holds more than the maximum, the least recently used sessions
  *       (by tick; ties in map order) are evicted under a lock, down to 1/64 below the maximum so that a cache at its
@@ -41,12 +48,14 @@ import java.util.function.Function;
  * An evicted session keeps working for whoever holds it: its next refresh re-registers it (the broker's
  * {@code BrokerCore.Registry}).
  *
- * <p>Thread safe. Its memory is the map's entries; it starts no thread.
+ * <p>Thread safe, except that {@link #sweep()} must not run concurrently with itself (the broker runs it on its one
+ * scheduler thread). Its memory is the map's entries and {@value #HISTORY} longs; it starts no thread.
  */
 final class SessionCache {
     /** The idle time is measured in ticks of this fraction of it. */
     static final int TICKS_PER_IDLE_TIME = 32;
-    private static final long MAX_TICK_MILLIS = 60_000;
+    /** Sweeps whose ticks are kept: twice the idle time in ticks, so a stamp is always covered. */
+    static final int HISTORY = 2 * TICKS_PER_IDLE_TIME;
     /** The sweep runs at most this often (real time), however short the idle time. */
     static final long MIN_SWEEP_MILLIS = 100;
     private static final VarHandle TICK;
@@ -73,6 +82,10 @@ final class SessionCache {
     private final ReentrantLock evicting = new ReentrantLock();
     /** The clock in ticks, as last advanced (by the sweep or a miss); only grows. */
     private volatile long tick;
+    /** The ticks the last sweeps set, oldest first, as a ring; read and written by the sweep only. */
+    private final long[] swept = new long[HISTORY];
+    private int sweptFirst;
+    private int sweptCount;
 
     /**
      * @param evicted told (key, {@code SIZE} or {@code EXPIRED}) after each eviction, on the evicting thread
@@ -82,7 +95,7 @@ final class SessionCache {
         this.maximumSize = maximumSize;
         this.evictDownTo = maximumSize - maximumSize / 64;
         long idleMillis = Math.max(1, idleTime.toMillis());
-        this.tickMillis = Math.max(1, Math.min(MAX_TICK_MILLIS, idleMillis / TICKS_PER_IDLE_TIME));
+        this.tickMillis = Math.max(1, idleMillis / TICKS_PER_IDLE_TIME);
         this.idleTicks = Math.max(1, idleMillis / tickMillis);
         this.evicted = evicted;
         this.tick = clock.millis() / tickMillis;
@@ -173,13 +186,49 @@ final class SessionCache {
      */
     void sweep() {
         long now = advanceTick();
+        recordSweep(now);
         for (Map.Entry<String, AwsReadSession> e : map.entrySet()) {
             AwsReadSession session = e.getValue();
-            if (now - session.lastUsed >= idleTicks && map.remove(e.getKey(), session)) {
+            if (now - lastUseAtMost(session.lastUsed) >= idleTicks && map.remove(e.getKey(), session)) {
                 evictions.increment();
                 evicted.accept(e.getKey(), "EXPIRED");
             }
         }
+    }
+
+    private void recordSweep(long now) {
+        if (sweptCount > 0 && sweptAt(sweptCount - 1) >= now) {
+            return;
+        }
+        if (sweptCount == HISTORY) {
+            sweptFirst = (sweptFirst + 1) % HISTORY;
+            sweptCount--;
+        }
+        swept[(sweptFirst + sweptCount) % HISTORY] = now;
+        sweptCount++;
+    }
+
+    private long sweptAt(int i) {
+        return swept[(sweptFirst + i) % HISTORY];
+    }
+
+    /**
+     * The latest tick at which a session stamped {@code stamp} can have been used: the first tick a sweep set after
+     * the stamp (the tick had moved past the stamp by then), or the oldest kept when the stamp is older than all of
+     * them; {@link Long#MAX_VALUE} when no sweep has moved past it yet (it may be in use now).
+     */
+    private long lastUseAtMost(long stamp) {
+        int lo = 0;
+        int hi = sweptCount;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sweptAt(mid) > stamp) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo == sweptCount ? Long.MAX_VALUE : sweptAt(lo);
     }
 
     private void touch(AwsReadSession session) {

@@ -92,42 +92,81 @@ class SessionCacheTest {
         assertThat(stats.hits() + stats.misses()).isEqualTo(threads);
     }
 
+    /** Advances the clock by {@code d}, sweeping once per tick as the broker's scheduler does. */
+    private void advanceSweepingEveryTick(SessionCache cache, Duration d) {
+        Duration tick = IDLE.dividedBy(SessionCache.TICKS_PER_IDLE_TIME);
+        Duration left = d;
+        while (left.compareTo(Duration.ZERO) > 0) {
+            Duration step = left.compareTo(tick) < 0 ? left : tick;
+            clock.advance(step);
+            cache.sweep();
+            left = left.minus(step);
+        }
+    }
+
     @Test
     void aSessionIdleForTheIdleTime_isEvictedBySweep_aUsedOneIsNot() {
+        Duration tick = IDLE.dividedBy(SessionCache.TICKS_PER_IDLE_TIME);
         SessionCache cache = cache(100);
         cache.get("111111111111", k -> session());
         cache.get("222222222222", k -> session());
 
-        clock.advance(Duration.ofHours(3));
-        cache.sweep();
+        advanceSweepingEveryTick(cache, Duration.ofHours(3));
         cache.get("111111111111", k -> session());
 
-        clock.advance(Duration.ofHours(3).minusMinutes(2));
-        cache.sweep();
-        assertThat(evicted).as("idle 5 h 58 min: not yet").isEmpty();
+        advanceSweepingEveryTick(cache, Duration.ofHours(3).minus(tick));
+        assertThat(evicted).as("idle one tick less than the idle time: not yet").isEmpty();
 
-        clock.advance(Duration.ofMinutes(3));
-        cache.sweep();
-        assertThat(evicted).as("idle 6 h 1 min").containsExactly("222222222222:EXPIRED");
+        advanceSweepingEveryTick(cache, tick.multipliedBy(2));
+        assertThat(evicted).as("idle the idle time and one tick").containsExactly("222222222222:EXPIRED");
         assertThat(cache.size()).isEqualTo(1);
 
-        clock.advance(Duration.ofHours(3));
-        cache.sweep();
-        assertThat(evicted).as("the one used 3 h in, idle 6 h 1 min now")
+        advanceSweepingEveryTick(cache, Duration.ofHours(3));
+        assertThat(evicted).as("the one used 3 h in, idle the idle time and one tick now")
                 .containsExactly("222222222222:EXPIRED", "111111111111:EXPIRED");
         assertThat(cache.statistics().evictions()).isEqualTo(2);
         assertThat(cache.size()).isZero();
     }
 
     @Test
+    void aClockFasterThanTheSweep_sessionsInUseAreNeverEvicted_anIdleOneOnlyAfterTheIdleTime() {
+        // The sweep runs every 7 hours of this clock (a simulation's injected clock runs faster than the scheduler's
+        // real time): a stamp written between two sweeps carries the tick of the last one, hours old. Sessions used
+        // every hour must stay; the one no longer used goes, and not before the idle time (6 h) has passed.
+        SessionCache cache = cache(100);
+        List<Instant> lastUse = new ArrayList<>();
+        for (int hour = 1; hour <= 48; hour++) {
+            clock.advance(Duration.ofHours(1));
+            cache.get("111111111111", k -> session());
+            if (hour <= 24) {
+                cache.get("222222222222", k -> session());
+                lastUse.add(clock.instant());
+            }
+            if (hour % 7 == 0) {
+                int before = evicted.size();
+                cache.sweep();
+                if (evicted.size() > before) {
+                    assertThat(Duration.between(lastUse.get(lastUse.size() - 1), clock.instant()))
+                            .as("idle time of the evicted session").isGreaterThanOrEqualTo(IDLE);
+                }
+            }
+        }
+
+        assertThat(evicted).containsExactly("222222222222:EXPIRED");
+        assertThat(cache.getIfPresent("111111111111")).isNotNull();
+    }
+
+    @Test
     void overTheMaximum_theLeastRecentlyUsedGoesFirst_neverTheOneJustAdded() {
+        // Recency is kept to the tick (a 32nd of the idle time): the steps here are one tick each.
+        Duration tick = IDLE.dividedBy(SessionCache.TICKS_PER_IDLE_TIME);
         SessionCache cache = cache(3);
         cache.get("111111111111", k -> session());
-        clock.advance(Duration.ofMinutes(5));
+        clock.advance(tick);
         cache.get("222222222222", k -> session());
-        clock.advance(Duration.ofMinutes(5));
+        clock.advance(tick);
         cache.get("333333333333", k -> session());
-        clock.advance(Duration.ofMinutes(5));
+        clock.advance(tick);
         cache.sweep();
         cache.get("111111111111", k -> session());
 
@@ -182,11 +221,12 @@ class SessionCacheTest {
             broker.forAccount("111122223333");
             assertThat(broker.cachedAccounts()).isEqualTo(1);
 
-            brokerClock.advance(Duration.ofSeconds(2));
-            // The sweep runs on the broker's scheduler every 100 ms of real time: wait for it (bounded). It removes
-            // the entry, counts it, then tells the listeners: wait for the last step, so nothing is read mid-way.
+            // The sweep runs on the broker's scheduler every 100 ms of real time; it judges idleness from the ticks
+            // it saw itself, so the clock moves on while it runs (bounded). It removes the entry, counts it, then
+            // tells the listeners: wait for the last step, so nothing is read mid-way.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (told.isEmpty() && System.nanoTime() < deadline) {
+                brokerClock.advance(Duration.ofMillis(200));
                 Thread.sleep(10);
             }
 
